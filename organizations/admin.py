@@ -1,0 +1,116 @@
+from django.contrib import admin
+
+from .models import (
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationChange,
+    Person,
+    Population,
+    ThematicArea,
+    Tier,
+)
+
+
+class PersonInline(admin.TabularInline):
+    model = Person
+    fields = ["name", "position", "level", "email", "phone", "user"]
+    raw_id_fields = ["user"]
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ["user", "role", "is_active"]
+    raw_id_fields = ["user"]
+    extra = 0
+
+
+class ChangeInline(admin.TabularInline):
+    model = OrganizationChange
+    fields = ["changed_at", "changed_by", "changes", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-changed_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "acronym",
+        "sector",
+        "tier",
+        "status",
+        "state",
+        "municipality",
+        "updated_at",
+    ]
+    list_filter = [
+        "sector",
+        "tier",
+        "status",
+        "state",
+        "legal_form",
+        "authorized_donee",
+        "thematic_areas",
+    ]
+    search_fields = ["name", "acronym", "rfc", "cluni", "municipality"]
+    filter_horizontal = ["thematic_areas", "populations"]
+    inlines = [MembershipInline, PersonInline, ChangeInline]
+    list_select_related = ["tier"]
+
+
+@admin.register(Tier)
+class TierAdmin(admin.ModelAdmin):
+    list_display = ["number", "name_en", "name_es"]
+
+
+@admin.register(ThematicArea)
+class ThematicAreaAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_en", "name_es", "parent"]
+    list_filter = ["parent"]
+    search_fields = ["code", "name_en", "name_es"]
+
+
+@admin.register(Population)
+class PopulationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_en", "name_es"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "position", "level", "email", "user"]
+    list_filter = ["level"]
+    search_fields = ["name", "email", "organization__name"]
+    raw_id_fields = ["organization", "user"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization", "role", "is_active", "created_at"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["user__email", "organization__name"]
+    raw_id_fields = ["user", "organization"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organization", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "organization__name"]
+    readonly_fields = ["token_hash", "created_at", "accepted_at"]
+    raw_id_fields = ["organization", "invited_by"]
+
+
+@admin.register(OrganizationChange)
+class OrganizationChangeAdmin(admin.ModelAdmin):
+    list_display = ["organization", "changed_by", "changed_at", "note"]
+    list_filter = ["note"]
+    search_fields = ["organization__name", "changed_by__email"]
+    date_hierarchy = "changed_at"
+    readonly_fields = ["organization", "changed_by", "changed_at", "changes", "note"]

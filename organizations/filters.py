@@ -1,0 +1,63 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .geo import MexicanState
+from .models import Organization, ParticipationStatus, Sector, ThematicArea, Tier
+
+SORTABLE = {
+    "name": "name",
+    "tier": "tier__number",
+    "state": "state",
+    "sector": "sector",
+    "status": "status",
+    "updated": "updated_at",
+}
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    tier = django_filters.ModelChoiceFilter(label=_("Tier"), queryset=Tier.objects.all())
+    state = django_filters.ChoiceFilter(label=_("State"), choices=MexicanState.choices)
+    sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Sector.choices)
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"), queryset=ThematicArea.objects.all(), method="by_theme"
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ParticipationStatus.choices)
+
+    class Meta:
+        model = Organization
+        fields = ["q", "tier", "state", "sector", "theme", "status"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(acronym__icontains=value)
+            | Q(municipality__icontains=value)
+            | Q(rfc__iexact=value)
+        )
+
+    def by_theme(self, queryset, name, value):
+        # A theme matches organizations tagged with it or with one of its sub-themes.
+        return queryset.filter(Q(thematic_areas=value) | Q(thematic_areas__parent=value)).distinct()
+
+
+def sort_queryset(queryset, sort: str):
+    """Whitelisted sorting; '-name' sorts descending. Returns (queryset, active sort key)."""
+    key = sort.lstrip("-")
+    if key not in SORTABLE:
+        return queryset.order_by("name", "pk"), "name"
+    field = SORTABLE[key]
+    prefix = "-" if sort.startswith("-") else ""
+    return queryset.order_by(f"{prefix}{field}", "pk"), sort
+
+
+def style_filter_form(filterset: OrganizationFilter) -> OrganizationFilter:
+    """Give the filter widgets Bootstrap's classes (the form is built lazily by django-filter)."""
+    for field in filterset.form.fields.values():
+        css = "form-select" if hasattr(field, "choices") else "form-control"
+        field.widget.attrs.setdefault("class", css)
+    return filterset

@@ -1,0 +1,290 @@
+"""Read and validate an organization file. Nothing is written here: see services.import_organizations.
+
+Each data row is checked with a form, so the messages match the ones people see in the browser.
+Row numbers are spreadsheet row numbers: the header is row 1, the first organization row 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .columns import COLUMNS, REQUIRED_COLUMNS
+from .geo import MexicanState
+from .models import Organization, Population, ThematicArea, Tier
+
+TRUE_WORDS = {"yes", "y", "true", "1", "si", "sí", "x"}
+FALSE_WORDS = {"no", "n", "false", "0", ""}
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read (format, encoding, header)."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportPreview:
+    rows: list[dict[str, Any]] = field(default_factory=list)  # cleaned, ready for the service
+    errors: list[RowError] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors and self.total > 0
+
+
+class ImportRowForm(forms.ModelForm):
+    tier = forms.CharField(required=False)
+    themes = forms.CharField(required=False)
+    populations_codes = forms.CharField(required=False)
+    authorized_donee = forms.CharField(required=False)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "acronym",
+            "sector",
+            "status",
+            "participation_start",
+            "participation_end",
+            "legal_form",
+            "rfc",
+            "cluni",
+            "founded",
+            "state",
+            "municipality",
+            "staff_range",
+            "budget_range",
+            "mission",
+            "email",
+            "phone",
+            "website",
+        ]
+
+    def __init__(self, *args, lookups: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lookups = lookups
+        # Blank cells take the model's defaults, as in the browser form.
+        for name in ("sector", "status", "legal_form"):
+            self.fields[name].required = False
+
+    def clean_tier(self):
+        value = (self.cleaned_data.get("tier") or "").strip()
+        if not value:
+            return None
+        tier = self.lookups["tiers"].get(value.lower().removeprefix("tier").strip())
+        if tier is None:
+            raise forms.ValidationError(_("Unknown tier %(value)s.") % {"value": value})
+        return tier
+
+    def clean_state(self):
+        value = (self.data.get("state") or "").strip()
+        state = self.lookups["states"].get(value.lower())
+        if state is None:
+            raise forms.ValidationError(_("Unknown state %(value)s.") % {"value": value})
+        return state
+
+    def _codes(self, column: str, known: dict) -> list:
+        raw = self.cleaned_data.get(column) or ""
+        codes = [c.strip().lower() for c in raw.replace(",", ";").split(";") if c.strip()]
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise forms.ValidationError(
+                _("Unknown code(s): %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
+        return [known[c] for c in codes]
+
+    def clean_themes(self):
+        return self._codes("themes", self.lookups["themes"])
+
+    def clean_populations_codes(self):
+        return self._codes("populations_codes", self.lookups["populations"])
+
+    def clean_authorized_donee(self):
+        value = (self.cleaned_data.get("authorized_donee") or "").strip().lower()
+        if value in TRUE_WORDS:
+            return True
+        if value in FALSE_WORDS:
+            return False
+        raise forms.ValidationError(_("Write yes or no."))
+
+    def clean_rfc(self):
+        return (self.cleaned_data.get("rfc") or "").strip().upper()
+
+    def clean_cluni(self):
+        return (self.cleaned_data.get("cluni") or "").strip().upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, default in (("sector", "cso"), ("status", "none"), ("legal_form", "ac")):
+            if not cleaned.get(name):
+                cleaned[name] = default
+        start, end = cleaned.get("participation_start"), cleaned.get("participation_end")
+        if start and end and end < start:
+            self.add_error("participation_end", _("The end cannot be before the start."))
+        return cleaned
+
+    def validate_unique(self):
+        # Uniqueness is checked for the whole file at once (one query), not per row.
+        pass
+
+    def service_fields(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["tier"] = self.cleaned_data["tier"]
+        data["authorized_donee"] = self.cleaned_data["authorized_donee"]
+        data["thematic_areas"] = self.cleaned_data["themes"]
+        data["populations"] = self.cleaned_data["populations_codes"]
+        return data
+
+
+def _lookups() -> dict:
+    states = {}
+    for code, label in MexicanState.choices:
+        states[code.lower()] = code
+        states[str(label).lower()] = code
+    return {
+        "tiers": {str(t.number): t for t in Tier.objects.all()},
+        "themes": {t.code.lower(): t for t in ThematicArea.objects.all()},
+        "populations": {p.code.lower(): p for p in Population.objects.all()},
+        "states": states,
+    }
+
+
+def read_table(path: Path) -> list[list[str]]:
+    """All rows of a CSV or XLSX file as text cells."""
+    if path.suffix.lower() == ".xlsx":
+        return _read_xlsx(path)
+    return _read_csv(path)
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileProblem(
+            _("The file is not UTF-8 text. Save it as 'CSV UTF-8' and upload it again.")
+        ) from exc
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _read_xlsx(path: Path) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileProblem(_("The file is not a readable .xlsx workbook.")) from exc
+    sheet = workbook.worksheets[0]
+    rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "date") and hasattr(value, "hour"):
+        return value.date().isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+HEADER_ALIASES = {"populations": "populations_codes"}
+
+
+def validate_table(table: list[list[str]]) -> ImportPreview:
+    preview = ImportPreview()
+    rows = [r for r in table if any(cell.strip() for cell in r)] if table else []
+    if not rows:
+        raise FileProblem(_("The file is empty."))
+    header = [h.strip().lower() for h in table[0]]
+    missing = REQUIRED_COLUMNS - set(header)
+    if missing:
+        raise FileProblem(
+            _("The header row lacks the column(s): %(columns)s.")
+            % {"columns": ", ".join(sorted(missing))}
+        )
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if unknown:
+        raise FileProblem(
+            _("Unknown column(s) in the header row: %(columns)s.") % {"columns": ", ".join(unknown)}
+        )
+    lookups = _lookups()
+    seen_rfc: dict[str, int] = {}
+    for index, cells in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        preview.total += 1
+        data = {
+            HEADER_ALIASES.get(h, h): (cells[i].strip() if i < len(cells) else "")
+            for i, h in enumerate(header)
+            if h
+        }
+        form = ImportRowForm(data, lookups=lookups)
+        if not form.is_valid():
+            for column, messages in form.errors.items():
+                column = {"populations_codes": "populations", "__all__": ""}.get(column, column)
+                preview.errors.extend(RowError(index, column, m) for m in messages)
+            continue
+        rfc = form.cleaned_data["rfc"]
+        if rfc and rfc in seen_rfc:
+            preview.errors.append(
+                RowError(
+                    index, "rfc", _("The same RFC is on row %(row)s.") % {"row": seen_rfc[rfc]}
+                )
+            )
+            continue
+        if rfc:
+            seen_rfc[rfc] = index
+        preview.rows.append({"row": index, **form.service_fields()})
+    _check_existing_rfcs(preview, seen_rfc)
+    return preview
+
+
+def _check_existing_rfcs(preview: ImportPreview, seen_rfc: dict[str, int]) -> None:
+    if not seen_rfc:
+        return
+    taken = Organization.objects.filter(rfc__in=list(seen_rfc)).values_list("rfc", "name")
+    for rfc, name in taken:
+        preview.errors.append(
+            RowError(
+                seen_rfc[rfc],
+                "rfc",
+                _("An organization with this RFC already exists: %(name)s.") % {"name": name},
+            )
+        )
+    preview.errors.sort(key=lambda e: e.row)
+
+
+def validate_file(path: Path) -> ImportPreview:
+    return validate_table(read_table(path))
+
+
+IMPORT_HELP = gettext_lazy(
+    "Columns: %(columns)s. Codes: sector, status, legal form, staff and budget ranges use the "
+    "codes of the export; tier is a number; state a code (SON) or name; themes and populations "
+    "are codes separated by semicolons."
+)

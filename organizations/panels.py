@@ -1,0 +1,90 @@
+"""This app's panels on the home page (see csa_portal.panels)."""
+
+from django.db.models import Count, Q
+
+from csa_portal.panels import register_panel
+
+from .geo import MexicanState
+from .models import Membership, Organization, Sector, Tier
+
+
+def program_counts(request) -> dict | None:
+    if not request.user.is_program_staff:
+        return None
+    participants = Organization.objects.participating()
+    by_tier = list(
+        participants.values("tier__number", "tier__name_en", "tier__name_es")
+        .annotate(total=Count("id"), active=Count("id", filter=Q(status="active")))
+        .order_by("tier__number")
+    )
+    by_state = list(
+        participants.values("state").annotate(total=Count("id")).order_by("-total", "state")
+    )
+    state_names = dict(MexicanState.choices)
+    for row in by_state:
+        row["label"] = state_names.get(row["state"], row["state"])
+    sector_names = dict(Sector.choices)
+    by_sector = [
+        {
+            "sector": row["sector"],
+            "label": str(sector_names.get(row["sector"], row["sector"])),
+            "total": row["total"],
+        }
+        for row in Organization.objects.values("sector")
+        .annotate(total=Count("id"))
+        .order_by("sector")
+    ]
+    for row in by_tier:
+        row["label"] = Tier(name_en=row["tier__name_en"], name_es=row["tier__name_es"]).__str__()
+    chart = {
+        "labels": [row["label"] for row in by_tier],
+        "values": [row["total"] for row in by_tier],
+    }
+    return {
+        "by_tier": by_tier,
+        "by_state": by_state,
+        "by_sector": by_sector,
+        "participants": sum(row["total"] for row in by_tier),
+        "chart": chart,
+    }
+
+
+def my_organizations(request) -> dict | None:
+    memberships = list(
+        Membership.objects.active()
+        .filter(user=request.user)
+        .select_related("organization__tier")
+        .annotate(people_count=Count("organization__people"))
+        .order_by("organization__name")
+    )
+    if not memberships:
+        return None
+    items = []
+    for membership in memberships:
+        organization = membership.organization
+        attention = []
+        if membership.role == Membership.Role.LEADER:
+            attention = [("missing", name) for name in organization.missing_profile_fields()]
+            if membership.people_count == 0:
+                attention.append(("no_people", ""))
+        items.append(
+            {"membership": membership, "organization": organization, "attention": attention}
+        )
+    return {"items": items}
+
+
+def register() -> None:
+    register_panel(
+        page="home",
+        name="program_counts",
+        order=10,
+        template="organizations/panels/program_counts.html",
+        load=program_counts,
+    )
+    register_panel(
+        page="home",
+        name="my_organizations",
+        order=20,
+        template="organizations/panels/my_organizations.html",
+        load=my_organizations,
+    )
