@@ -25,6 +25,12 @@ PROFILE_FIELDS = [
 PROGRAM_FIELDS = ["sector", "tier", "status", "participation_start", "participation_end"]
 
 
+class ThemeChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        # Sub-themes are indented under their theme (the queryset orders them that way).
+        return f"— {obj}" if obj.parent_id else str(obj)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -46,6 +52,7 @@ class OrganizationLeaderForm(ProfileFormMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = PROFILE_FIELDS
+        field_classes = {"thematic_areas": ThemeChoiceField}
         widgets = {
             "thematic_areas": forms.CheckboxSelectMultiple,
             "populations": forms.CheckboxSelectMultiple,
@@ -57,6 +64,7 @@ class OrganizationStaffForm(ProfileFormMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = PROGRAM_FIELDS + PROFILE_FIELDS
+        field_classes = OrganizationLeaderForm.Meta.field_classes
         widgets = {
             **OrganizationLeaderForm.Meta.widgets,
             "participation_start": DateInput(),

@@ -4,7 +4,8 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -54,7 +55,8 @@ class ThematicArea(BilingualName):
     class Meta:
         verbose_name = _("thematic area")
         verbose_name_plural = _("thematic areas")
-        ordering = ["parent_id", "code"]
+        # Each theme followed by its sub-themes.
+        ordering = [Coalesce("parent_id", "id").asc(), F("parent_id").asc(nulls_first=True), "code"]
 
 
 class Population(BilingualName):

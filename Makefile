@@ -1,0 +1,57 @@
+# The README's two commands: `make run` (set up and start the portal with demo data) and
+# `make test` (install what tests need and run the whole suite).
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup test lint format messages up check-deploy clean
+
+$(PY):
+	@PYTHON=$$(sh .ci/find-python) && echo "Using $$PYTHON" && "$$PYTHON" -m venv $(VENV)
+
+$(VENV)/.installed: $(PY) requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+setup: $(VENV)/.installed
+	$(PY) manage.py compile_translations
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+run: setup
+	@echo "\nThe portal runs at http://$(HOST):$(PORT)/ (Ctrl+C stops it)."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed
+	$(PY) manage.py compile_translations
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=staticfiles --ignore=static/vendor --ignore=tests --ignore=var
+	$(PY) manage.py compile_translations
+
+# The production stack on this machine: PostgreSQL + Redis + the Procfile (web, worker, beat).
+up: $(VENV)/.installed
+	DEBUG=false $(PY) manage.py collectstatic --noinput
+	DEBUG=false $(PY) manage.py compile_translations
+	DEBUG=false $(PY) manage.py migrate --noinput
+	DEBUG=false $(VENV)/bin/honcho start
+
+check-deploy: $(VENV)/.installed
+	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=portal.example.org \
+	DATABASE_URL=$${DATABASE_URL:-postgres://root@127.0.0.1:5432/csa_portal} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles var

@@ -1,0 +1,57 @@
+"""People of the test program, built through the real services."""
+
+from dataclasses import dataclass
+
+from csa_portal.models import ProgramRole, User
+from organizations.models import Membership, Organization, Sector
+from organizations.services import add_membership, create_organization
+
+PASSWORD = "a-Strong-test-passw0rd"
+
+
+def make_user(email: str, **fields) -> User:
+    return User.objects.create_user(email, PASSWORD, display_name=email.split("@")[0], **fields)
+
+
+def make_organization(name: str = "Colectivo de Prueba", **fields) -> Organization:
+    defaults = {"name": name, "sector": Sector.CSO, "state": "SON", "municipality": "Hermosillo"}
+    return create_organization(created_by=None, fields={**defaults, **fields})
+
+
+@dataclass
+class Cast:
+    org: Organization
+    other_org: Organization
+    staff: User
+    legal_coordinator: User
+    admin: User
+    leader: User
+    member: User
+    other_leader: User
+    lawyer: User
+    deactivated: User
+
+
+def build_cast() -> Cast:
+    org = make_organization("Red de Prueba por la Paz", rfc="RPP100101AB1")
+    other_org = make_organization("Otra Organización", state="COAH", municipality="Saltillo")
+    leader = make_user("leader@test.mx")
+    member = make_user("member@test.mx")
+    other_leader = make_user("other-leader@test.mx")
+    deactivated = make_user("gone@test.mx", is_active=False)
+    add_membership(user=leader, organization=org, role=Membership.Role.LEADER)
+    add_membership(user=member, organization=org, role=Membership.Role.MEMBER)
+    add_membership(user=other_leader, organization=other_org, role=Membership.Role.LEADER)
+    add_membership(user=deactivated, organization=org, role=Membership.Role.LEADER)
+    return Cast(
+        org=org,
+        other_org=other_org,
+        staff=make_user("staff@test.mx", program_role=ProgramRole.STAFF),
+        legal_coordinator=make_user("legal@test.mx", program_role=ProgramRole.LEGAL_COORDINATOR),
+        admin=User.objects.create_superuser("admin@test.mx", PASSWORD),
+        leader=leader,
+        member=member,
+        other_leader=other_leader,
+        lawyer=make_user("lawyer@test.mx"),
+        deactivated=deactivated,
+    )
