@@ -34,13 +34,17 @@ class JobKind:
     name: str
     label: object  # a lazy translated string
     handler: Callable[[Job, Reporter], dict]
+    # Optional template that describes a finished job's result (it gets `job` in its context).
+    result_template: str = ""
 
 
 _KINDS: dict[str, JobKind] = {}
 
 
-def register_job_kind(*, name: str, label, handler: Callable[[Job, Reporter], dict]) -> None:
-    _KINDS[name] = JobKind(name=name, label=label, handler=handler)
+def register_job_kind(
+    *, name: str, label, handler: Callable[[Job, Reporter], dict], result_template: str = ""
+) -> None:
+    _KINDS[name] = JobKind(name=name, label=label, handler=handler, result_template=result_template)
 
 
 def job_kind(name: str) -> JobKind | None:

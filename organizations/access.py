@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from .models import Organization, Person
+from .models import Assessment, ImprovementPlan, Organization, Person
 
 
 def get_organization_for_user(
@@ -33,3 +33,32 @@ def require_directory_access(request: HttpRequest) -> None:
     """Program-wide lists are for staff; a logged-in CSO user gets 403."""
     if not request.user.has_perm("organizations.manage_directory"):
         raise PermissionDenied
+
+
+def get_assessment_for_user(request: HttpRequest, pk: int, *, perm: str = "") -> Assessment:
+    """An assessment is seen by whoever sees its organization; perm is checked on that organization."""
+    assessment = (
+        Assessment.objects.select_related("organization__tier", "framework").filter(pk=pk).first()
+    )
+    if assessment is None or not request.user.has_perm(
+        "organizations.view_organization", assessment.organization
+    ):
+        raise Http404
+    if perm and not request.user.has_perm(perm, assessment.organization):
+        raise PermissionDenied
+    return assessment
+
+
+def get_plan_for_user(request: HttpRequest, pk: int, *, perm: str = "") -> ImprovementPlan:
+    plan = (
+        ImprovementPlan.objects.select_related("organization", "assessment__framework")
+        .filter(pk=pk)
+        .first()
+    )
+    if plan is None or not request.user.has_perm(
+        "organizations.view_organization", plan.organization
+    ):
+        raise Http404
+    if perm and not request.user.has_perm(perm, plan.organization):
+        raise PermissionDenied
+    return plan

@@ -10,13 +10,26 @@ class OrganizationsConfig(AppConfig):
         from csa_portal.demo import register_demo_step
         from csa_portal.jobs import register_job_kind
 
-        from . import demo, jobs, panels
+        from . import demo, demo_capacity, jobs, panels
 
         register_job_kind(
-            name="organizations.import", label=_("Organization import"), handler=jobs.run_import
+            name="organizations.import",
+            label=_("Organization import"),
+            handler=jobs.run_import,
+            result_template="organizations/jobs/import_result.html",
         )
         register_job_kind(
-            name="organizations.export", label=_("Organization export"), handler=jobs.run_export
+            name="organizations.export",
+            label=_("Organization export"),
+            handler=jobs.run_export,
+            result_template="organizations/jobs/export_result.html",
+        )
+        register_job_kind(
+            name="organizations.recompute_scores",
+            label=_("Recompute all capacity scores"),
+            handler=jobs.run_recompute_scores,
+            result_template="organizations/jobs/recompute_result.html",
         )
         panels.register()
         register_demo_step(order=10, name="organizations", build=demo.build)
+        register_demo_step(order=20, name="capacity", build=demo_capacity.build)

@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .geo import MexicanState
@@ -50,9 +50,11 @@ def sort_queryset(queryset, sort: str):
     key = sort.lstrip("-")
     if key not in SORTABLE:
         return queryset.order_by("name", "pk"), "name"
-    field = SORTABLE[key]
-    prefix = "-" if sort.startswith("-") else ""
-    return queryset.order_by(f"{prefix}{field}", "pk"), sort
+    field = F(SORTABLE[key])
+    # Blanks (no tier) go last either way: PostgreSQL would put them first when descending and
+    # SQLite last, so the same list would read differently in production and embedded mode.
+    order = field.desc(nulls_last=True) if sort.startswith("-") else field.asc(nulls_last=True)
+    return queryset.order_by(order, "pk"), sort
 
 
 def style_filter_form(filterset: OrganizationFilter) -> OrganizationFilter:

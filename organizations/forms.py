@@ -40,7 +40,14 @@ class DateInput(forms.DateInput):
 
 class ProfileFormMixin:
     def clean_rfc(self):
-        return (self.cleaned_data.get("rfc") or "").strip().upper()
+        rfc = (self.cleaned_data.get("rfc") or "").strip().upper()
+        # The conditional unique constraint would only report its own name, as a form-wide error.
+        taken = Organization.objects.filter(rfc=rfc).exclude(pk=self.instance.pk)
+        if rfc and taken.exists():
+            raise forms.ValidationError(
+                _("An organization with this RFC already exists."), code="rfc_taken"
+            )
+        return rfc
 
     def clean_cluni(self):
         return (self.cleaned_data.get("cluni") or "").strip().upper()

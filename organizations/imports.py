@@ -48,6 +48,8 @@ class ImportPreview:
 
 
 class ImportRowForm(forms.ModelForm):
+    # Free text: clean_state accepts a code or a name; a choice field would reject names first.
+    state = forms.CharField()
     tier = forms.CharField(required=False)
     themes = forms.CharField(required=False)
     populations_codes = forms.CharField(required=False)
@@ -142,6 +144,19 @@ class ImportRowForm(forms.ModelForm):
     def validate_unique(self):
         # Uniqueness is checked for the whole file at once (one query), not per row.
         pass
+
+    # Django checks constraints apart from validate_unique, with a query per row and a message
+    # that only names the constraint. The RFC's is checked for the whole file (one query, naming
+    # the holder) and the dates' order in clean(); any other constraint is still checked here.
+    SET_CHECKED = {"rfc", "participation_start", "participation_end"}
+
+    def validate_constraints(self):
+        try:
+            self.instance.validate_constraints(
+                exclude=self._get_validation_exclusions() | self.SET_CHECKED
+            )
+        except forms.ValidationError as exc:
+            self._update_errors(exc)
 
     def service_fields(self) -> dict[str, Any]:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}

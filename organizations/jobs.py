@@ -58,8 +58,25 @@ def run_export(job: Job, report) -> dict:
     path = job_files_dir(job) / name
     if file_format == "xlsx":
         with path.open("wb") as out:
-            write_xlsx(export_rows(queryset), out, progress)
+            written = write_xlsx(export_rows(queryset), out, progress)
     else:
         with path.open("w", newline="", encoding="utf-8-sig") as out:
-            write_csv(export_rows(queryset), out, progress)
-    return {"file": name, "rows": total}
+            written = write_csv(export_rows(queryset), out, progress)
+    return {"file": name, "rows": written}
+
+
+RECOMPUTE_CHUNK = 2000  # assessments per set-based statement batch
+
+
+def run_recompute_scores(job: Job, report) -> dict:
+    from . import scoring
+
+    chunks = scoring.assessment_id_chunks(RECOMPUTE_CHUNK)
+    written = 0
+    for index, (first_id, last_id) in enumerate(chunks, start=1):
+        written += scoring.recompute_scores(first_id=first_id, last_id=last_id)
+        report(
+            index * 100 // len(chunks),
+            _("%(done)s of %(total)s batches") % {"done": index, "total": len(chunks)},
+        )
+    return {"scores": written}

@@ -73,7 +73,23 @@ def my_organizations(request) -> dict | None:
     return {"items": items}
 
 
+def capacity_summary(request, organization) -> dict | None:
+    from .capacity import organization_scores
+
+    return {
+        "instruments": organization_scores(organization),
+        "can_start": request.user.has_perm("organizations.start_assessment", organization),
+    }
+
+
 def register() -> None:
+    register_panel(
+        page="organization",
+        name="capacity",
+        order=10,
+        template="organizations/panels/capacity_summary.html",
+        load=capacity_summary,
+    )
     register_panel(
         page="home",
         name="program_counts",

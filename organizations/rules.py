@@ -35,3 +35,12 @@ rules.add_perm("organizations.manage_people", can_edit_profile)
 rules.add_perm("organizations.invite", is_program_staff)
 rules.add_perm("organizations.edit_program_fields", is_program_staff)
 rules.add_perm("organizations.manage_directory", is_program_staff)
+
+# Capacity: CSO people fill in their own self-assessments; leaders submit; staff validate.
+rules.add_perm("organizations.view_assessments", can_view_organization)
+rules.add_perm("organizations.fill_assessment", is_program_staff | is_member_of)
+rules.add_perm("organizations.start_assessment", is_program_staff | is_leader_of)
+rules.add_perm("organizations.submit_assessment", is_program_staff | is_leader_of)
+rules.add_perm("organizations.validate_assessment", is_program_staff)
+rules.add_perm("organizations.view_cohorts", is_program_staff)
+rules.add_perm("organizations.edit_plan", is_program_staff | is_leader_of)

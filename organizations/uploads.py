@@ -34,3 +34,67 @@ def path_for_token(token: str) -> Path | None:
         return None
     path = imports_dir() / token
     return path if path.is_file() else None
+
+
+# Evidence and attachment files: checked by content, not by their name.
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+SIGNATURES = {
+    b"%PDF-": "pdf",
+    b"\x89PNG\r\n\x1a\n": "png",
+    b"\xff\xd8\xff": "jpg",
+    b"GIF87a": "gif",
+    b"GIF89a": "gif",
+    b"PK\x03\x04": "office",  # docx, xlsx, pptx, odt … are zip containers
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "office",  # legacy doc, xls
+}
+OFFICE_EXTENSIONS = {"docx", "xlsx", "pptx", "odt", "ods", "doc", "xls", "ppt"}
+EVIDENCE_TOKEN = re.compile(r"^[0-9a-f]{32}\.(pdf|png|jpg|gif|docx|xlsx|pptx|odt|ods|doc|xls|ppt)$")
+
+
+class UploadRejected(ValueError):
+    pass
+
+
+def sniff_kind(head: bytes) -> str | None:
+    for signature, kind in SIGNATURES.items():
+        if head.startswith(signature):
+            return kind
+    return None
+
+
+def check_evidence(upload: UploadedFile) -> str:
+    """The extension we will store the file under; raise UploadRejected with a reason."""
+    from django.utils.translation import gettext as _
+
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise UploadRejected(_("The file is larger than 10 MB."))
+    head = upload.read(16)
+    upload.seek(0)
+    kind = sniff_kind(head)
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if kind is None:
+        raise UploadRejected(_("Only PDF, office documents and images are accepted."))
+    if kind == "office":
+        if extension not in OFFICE_EXTENSIONS:
+            raise UploadRejected(_("Only PDF, office documents and images are accepted."))
+    else:
+        extension = kind
+    return extension
+
+
+def save_evidence(upload: UploadedFile) -> str:
+    """Store a checked evidence file under a name of ours and return that name."""
+    token = f"{uuid.uuid4().hex}.{check_evidence(upload)}"
+    folder = settings.MEDIA_ROOT / "evidence"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / token).open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return token
+
+
+def evidence_path(token: str) -> Path | None:
+    if not EVIDENCE_TOKEN.match(token or ""):
+        return None
+    path = settings.MEDIA_ROOT / "evidence" / token
+    return path if path.is_file() else None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import directory, imports, invitations, people, profile
+from .views import assessments, directory, imports, invitations, people, profile, scores
 
 app_name = "organizations"
 
@@ -19,4 +19,37 @@ urlpatterns = [
     path("<int:pk>/people/new/", people.person_add, name="person_add"),
     path("<int:pk>/people/<int:person_pk>/edit/", people.person_edit, name="person_edit"),
     path("<int:pk>/people/<int:person_pk>/delete/", people.person_delete, name="person_delete"),
+    # Capacity: assessments, scores
+    path("capacity/", scores.capacity_list, name="capacity_list"),
+    path("capacity/export/", scores.capacity_export, name="capacity_export"),
+    path("capacity/recompute/", scores.recompute_scores, name="recompute_scores"),
+    path("<int:pk>/scores/", scores.organization_scores_page, name="scores"),
+    path("<int:pk>/assessments/", assessments.assessment_list, name="assessments"),
+    path("<int:pk>/assessments/new/", assessments.assessment_start, name="assessment_start"),
+    path("assessments/<int:assessment_pk>/", assessments.assessment_detail, name="assessment"),
+    path(
+        "assessments/<int:assessment_pk>/areas/<int:area_pk>/",
+        assessments.assessment_area,
+        name="assessment_area",
+    ),
+    path(
+        "assessments/<int:assessment_pk>/submit/",
+        assessments.assessment_submit,
+        name="assessment_submit",
+    ),
+    path(
+        "assessments/<int:assessment_pk>/validate/",
+        assessments.assessment_validate,
+        name="assessment_validate",
+    ),
+    path(
+        "assessments/<int:assessment_pk>/reopen/",
+        assessments.assessment_reopen,
+        name="assessment_reopen",
+    ),
+    path(
+        "assessments/<int:assessment_pk>/evidence/<int:rating_pk>/",
+        assessments.evidence_download,
+        name="evidence",
+    ),
 ]

@@ -14,6 +14,12 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture
+def fast_password_hashing(settings):
+    """Argon2 costs ~50 ms per password; tests that build many users can opt into MD5."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
 def cast(db):
     return build_cast()
 

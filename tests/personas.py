@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 
 from csa_portal.models import ProgramRole, User
-from organizations.models import Membership, Organization, Sector
-from organizations.services import add_membership, create_organization
+from organizations.models import Invitation, Membership, Organization, Person, Sector
+from organizations.services import add_membership, create_organization, invite_member, save_person
 
 PASSWORD = "a-Strong-test-passw0rd"
 
@@ -16,6 +16,35 @@ def make_user(email: str, **fields) -> User:
 def make_organization(name: str = "Colectivo de Prueba", **fields) -> Organization:
     defaults = {"name": name, "sector": Sector.CSO, "state": "SON", "municipality": "Hermosillo"}
     return create_organization(created_by=None, fields={**defaults, **fields})
+
+
+def make_person(organization: Organization, name: str = "Persona de Prueba", **fields) -> Person:
+    return save_person(organization=organization, person=None, fields={"name": name, **fields})
+
+
+def make_invitation(
+    organization: Organization,
+    email: str = "invitee@test.mx",
+    role: str = Membership.Role.MEMBER,
+    invited_by: User | None = None,
+) -> tuple[Invitation, str]:
+    """An invitation and its raw token (only its hash is stored; the token is in the link)."""
+    invitation = invite_member(
+        organization=organization,
+        email=email,
+        role=role,
+        invited_by=invited_by,
+        base_url="http://testserver/",
+    )
+    token = invitation.link.rstrip("/").rsplit("/", 1)[-1]
+    return invitation, token
+
+
+def speak_english(*users: User) -> None:
+    """Text assertions need a known language: the portal defaults to Spanish."""
+    User.objects.filter(pk__in=[u.pk for u in users]).update(preferred_language="en")
+    for user in users:
+        user.preferred_language = "en"
 
 
 @dataclass

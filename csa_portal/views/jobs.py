@@ -13,7 +13,11 @@ from ..jobs import job_files_dir, job_kind, retry_job
 
 def _job_context(job) -> dict:
     kind = job_kind(job.kind)
-    return {"job": job, "kind_label": kind.label if kind else job.kind}
+    return {
+        "job": job,
+        "kind_label": kind.label if kind else job.kind,
+        "result_template": kind.result_template if kind else "",
+    }
 
 
 @require_GET

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -45,10 +46,13 @@ def import_confirm(request):
     require_directory_access(request)
     token = request.POST.get("token", "")
     if token not in request.session.get(SESSION_KEY, []) or path_for_token(token) is None:
-        form = ImportUploadForm()
-        form.add_error(None, _("That upload has expired. Upload the file again."))
+        # An unbound form cannot carry errors (add_error needs cleaned_data): use a message.
+        messages.error(request, _("That upload has expired. Upload the file again."))
         return render(
-            request, "organizations/import.html", {"form": form, "columns": COLUMNS}, status=400
+            request,
+            "organizations/import.html",
+            {"form": ImportUploadForm(), "columns": COLUMNS},
+            status=400,
         )
     request.session[SESSION_KEY] = [t for t in request.session[SESSION_KEY] if t != token]
     job = start_job(kind="organizations.import", created_by=request.user, params={"token": token})

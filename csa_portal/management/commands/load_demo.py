@@ -12,8 +12,6 @@ class Command(BaseCommand):
             for step in demo_steps():
                 self.stdout.write(f"Demo: {step.name}…")
                 step.build(lambda message: self.stdout.write(f"  {message}"))
-        self.stdout.write(
-            self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
-        )
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
         for email, name, role in DEMO_LOGINS:
             self.stdout.write(f"  {email:<22} {name:<16} {role}")

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 
 from csa_portal.models import User
 
-from .models import Invitation, Membership, Organization, OrganizationChange, Person
+from ..models import Invitation, Membership, Organization, OrganizationChange, Person
 
 M2M_FIELDS = ("thematic_areas", "populations")
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .geo import MexicanState
-from .validators import validate_cluni, validate_rfc
+from ..geo import MexicanState
+from ..validators import validate_cluni, validate_rfc
 
 
 class BilingualName(models.Model):

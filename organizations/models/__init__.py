@@ -1,0 +1,52 @@
+"""The organizations app's models, one module per concern; import them from here."""
+
+from .capacity import Area, AreaScore, Assessment, Framework, Indicator, Rating
+from .plans import Action, Goal, ImprovementPlan
+from .profiles import (
+    BilingualName,
+    BudgetRange,
+    Invitation,
+    InvitationQuerySet,
+    LegalForm,
+    Membership,
+    MembershipQuerySet,
+    Organization,
+    OrganizationChange,
+    OrganizationQuerySet,
+    ParticipationStatus,
+    Person,
+    Population,
+    Sector,
+    StaffRange,
+    ThematicArea,
+    Tier,
+)
+
+__all__ = [
+    "Action",
+    "Area",
+    "AreaScore",
+    "Assessment",
+    "Framework",
+    "Goal",
+    "ImprovementPlan",
+    "Indicator",
+    "Rating",
+    "BilingualName",
+    "BudgetRange",
+    "Invitation",
+    "InvitationQuerySet",
+    "LegalForm",
+    "Membership",
+    "MembershipQuerySet",
+    "Organization",
+    "OrganizationChange",
+    "OrganizationQuerySet",
+    "ParticipationStatus",
+    "Person",
+    "Population",
+    "Sector",
+    "StaffRange",
+    "ThematicArea",
+    "Tier",
+]

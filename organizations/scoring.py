@@ -1,0 +1,102 @@
+"""Set-based scoring in SQL.
+
+Area score = weighted mean over rated indicators of (level - min) / (max - min) x 100, where
+"not applicable" and unrated indicators are left out; overall = weighted mean of the area
+scores by area weight. Only validated assessments are scored. Each statement touches every
+selected assessment at once: no query per organization or per assessment.
+"""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import Area, AreaScore, Assessment, Framework, Indicator, Rating
+
+
+def _tables() -> dict[str, str]:
+    return {
+        "rating": Rating._meta.db_table,
+        "indicator": Indicator._meta.db_table,
+        "assessment": Assessment._meta.db_table,
+        "framework": Framework._meta.db_table,
+        "area": Area._meta.db_table,
+        "score": AreaScore._meta.db_table,
+    }
+
+
+@transaction.atomic
+def recompute_scores(*, first_id: int | None = None, last_id: int | None = None) -> int:
+    """Score the validated assessments with first_id <= id <= last_id (all when not given).
+
+    Idempotent: an upsert per (assessment, area), then rows of areas that no longer have a
+    rated indicator are removed, so running it twice leaves the same rows and values.
+    Returns the number of area scores written.
+    """
+    t = _tables()
+    lo = first_id if first_id is not None else 0
+    hi = last_id if last_id is not None else 2**62
+    now = timezone.now()
+    validated = Assessment.Status.VALIDATED
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {t["score"]} (assessment_id, area_id, score, computed_at)
+            SELECT r.assessment_id, i.area_id,
+                   ROUND(SUM(i.weight * (r.level - f.scale_min) * 100.0
+                             / (f.scale_max - f.scale_min)) / SUM(i.weight), 2),
+                   %s
+            FROM {t["rating"]} r
+            JOIN {t["indicator"]} i ON i.id = r.indicator_id
+            JOIN {t["assessment"]} a ON a.id = r.assessment_id
+            JOIN {t["framework"]} f ON f.id = a.framework_id
+            WHERE a.status = %s AND a.id BETWEEN %s AND %s
+              AND r.level IS NOT NULL AND NOT r.not_applicable
+            GROUP BY r.assessment_id, i.area_id
+            ON CONFLICT (assessment_id, area_id)
+            DO UPDATE SET score = excluded.score, computed_at = excluded.computed_at
+            """,  # noqa: S608 - table names come from our models, values are parameters
+            [now, validated, lo, hi],
+        )
+        written = cursor.rowcount
+        cursor.execute(
+            f"""
+            DELETE FROM {t["score"]}
+            WHERE computed_at < %s AND assessment_id IN (
+                SELECT id FROM {t["assessment"]} WHERE id BETWEEN %s AND %s)
+            """,  # noqa: S608
+            [now, lo, hi],
+        )
+        cursor.execute(
+            f"""
+            UPDATE {t["assessment"]} SET
+              overall_score = (
+                SELECT ROUND(SUM(ar.weight * s.score) / SUM(ar.weight), 2)
+                FROM {t["score"]} s JOIN {t["area"]} ar ON ar.id = s.area_id
+                WHERE s.assessment_id = {t["assessment"]}.id),
+              scored_at = %s
+            WHERE id BETWEEN %s AND %s AND status = %s
+            """,  # noqa: S608
+            [now, lo, hi, validated],
+        )
+        # Assessments reopened since they were scored lose their scores.
+        cursor.execute(
+            f"""
+            UPDATE {t["assessment"]} SET overall_score = NULL, scored_at = NULL
+            WHERE id BETWEEN %s AND %s AND status <> %s AND overall_score IS NOT NULL
+            """,  # noqa: S608
+            [lo, hi, validated],
+        )
+    return written
+
+
+def score_assessment(assessment_id: int) -> int:
+    return recompute_scores(first_id=assessment_id, last_id=assessment_id)
+
+
+def assessment_id_chunks(chunk_size: int) -> list[tuple[int, int]]:
+    """Id ranges of about chunk_size validated assessments each, for recompute-all jobs."""
+    ids = list(Assessment.objects.order_by("id").values_list("id", flat=True))
+    return [
+        (ids[i], ids[min(i + chunk_size, len(ids)) - 1]) for i in range(0, len(ids), chunk_size)
+    ]

@@ -1,0 +1,17 @@
+"""Thin Celery adapters for this app: ids in, services out."""
+
+from celery import shared_task
+
+from . import scoring
+
+
+@shared_task(acks_late=True, name="organizations.tasks.score_assessment")
+def score_assessment_task(assessment_id: int) -> int:
+    return scoring.score_assessment(assessment_id)
+
+
+@shared_task(name="organizations.tasks.nightly_recompute_scores")
+def nightly_recompute_scores() -> str:
+    from csa_portal.jobs import start_job
+
+    return str(start_job(kind="organizations.recompute_scores", created_by=None).pk)

@@ -1,0 +1,262 @@
+"""Integration tests: a real Celery worker on Redis, with the database on PostgreSQL.
+
+They run only when DATABASE_URL points at PostgreSQL and CELERY_BROKER_URL is set, e.g.
+
+    DATABASE_URL=postgres://root@127.0.0.1:5432/csa_portal_e2e \\
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/5 .venv/bin/python -m pytest tests/integration
+
+Otherwise they skip locally and fail when CI=true: CI must never skip them silently.
+Each test starts its own worker on a queue no other worker listens to, pointed at the test
+database, and stops it afterwards; a failing test shows the worker's log.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import pytest
+from django.apps import apps as django_apps
+from django.conf import settings
+from pytest_django.plugin import blocking_manager_key
+
+from csa_portal.celery import app as celery_app
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+WORKER_READY_TIMEOUT = 60
+WORKER_KEY = pytest.StashKey["CeleryWorker"]()
+
+
+def unavailable(reason: str) -> None:
+    """Skip locally; fail under CI=true so a missing service cannot pass as green."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: integration tests must run, not skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _integration_services() -> None:
+    database = settings.DATABASES["default"]
+    if "postgresql" not in database["ENGINE"]:
+        unavailable(
+            "integration tests need PostgreSQL: set DATABASE_URL=postgres://… "
+            f"(the database engine is {database['ENGINE']})"
+        )
+    if not settings.CELERY_BROKER_URL:
+        unavailable("integration tests need a broker: set CELERY_BROKER_URL=redis://…")
+    host, port = database.get("HOST") or "127.0.0.1", int(database.get("PORT") or 5432)
+    try:
+        socket.create_connection((host, port), timeout=3).close()
+    except OSError as exc:
+        unavailable(f"PostgreSQL is not reachable at {host}:{port} ({exc})")
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        unavailable(f"Redis is not reachable at {settings.CELERY_BROKER_URL} ({exc})")
+
+
+# Data migrations whose rows the tests rely on; each module has an idempotent seed(apps, _).
+DATA_MIGRATIONS = [
+    "organizations.migrations.0002_reference_data",
+    "organizations.migrations.0005_shipped_instruments",
+]
+TEST_DATABASE = pytest.StashKey[str]()
+
+
+def seed_migrated_data() -> None:
+    for name in DATA_MIGRATIONS:
+        importlib.import_module(name).seed(django_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _migrated_data(request, transactional_db) -> None:
+    """Each test starts with the rows the data migrations wrote (tiers, themes, populations).
+
+    These tests are transactional (the worker must see committed rows): the database is flushed after each
+    one, and a flush also removes what data migrations wrote. They are written again before
+    the test and, by pytest_runtest_teardown below, after the flush, so that the tests that
+    run later see the database as the migrations left it.
+    """
+    request.node.stash[TEST_DATABASE] = str(settings.DATABASES["default"]["NAME"])
+    seed_migrated_data()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        # Only for a test that set up the test database, and only while it still exists (after
+        # the last test the session teardown has dropped it and NAME is the real one again).
+        test_database = item.stash.get(TEST_DATABASE, None)
+        if nextitem is not None and test_database == str(settings.DATABASES["default"]["NAME"]):
+            with item.config.stash[blocking_manager_key].unblock():
+                seed_migrated_data()
+
+
+def database_url(database: dict) -> str:
+    """The URL of the database this test uses (the test database, test_…)."""
+    user = quote(database.get("USER") or "", safe="")
+    password = quote(database.get("PASSWORD") or "", safe="")
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = database.get("HOST") or "127.0.0.1"
+    port = database.get("PORT") or 5432
+    options = {k: v for k, v in (database.get("OPTIONS") or {}).items() if isinstance(v, str)}
+    query = f"?{urlencode(options)}" if options else ""
+    return f"postgres://{credentials}{host}:{port}/{quote(database['NAME'], safe='')}{query}"
+
+
+@dataclass
+class CeleryWorker:
+    process: subprocess.Popen
+    queue: str
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def wait_until_ready(self) -> None:
+        deadline = time.monotonic() + WORKER_READY_TIMEOUT
+        while not self._answers_ping():
+            if self.process.poll() is not None:
+                pytest.fail(
+                    f"The Celery worker exited with {self.process.returncode}:\n{self.log()}",
+                    pytrace=False,
+                )
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"The Celery worker was not ready after {WORKER_READY_TIMEOUT}s:\n{self.log()}",
+                    pytrace=False,
+                )
+
+    def _answers_ping(self) -> bool:
+        # Remote control rather than the log: logging settings may quieten the worker.
+        inspect = celery_app.control.inspect(destination=[self.nodename], timeout=0.5, limit=1)
+        return bool((inspect.ping() or {}).get(self.nodename))
+
+    @property
+    def nodename(self) -> str:
+        return f"{self.queue}@integration"
+
+    def tasks_run(self) -> dict[str, int]:
+        """How many tasks of each name this worker has taken, asked over remote control.
+
+        (The log cannot tell: settings keep celery.app.trace quiet.)
+        """
+        inspect = celery_app.control.inspect(destination=[self.nodename], timeout=10, limit=1)
+        stats = (inspect.stats() or {}).get(self.nodename)
+        if stats is None:
+            pytest.fail(f"The worker {self.nodename} did not answer:\n{self.log()}", pytrace=False)
+        return stats.get("total", {})
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # warm shutdown
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+    def assert_alive(self) -> None:
+        if self.process.poll() is not None:
+            pytest.fail(
+                f"The Celery worker died with {self.process.returncode}:\n{self.log()}",
+                pytrace=False,
+            )
+
+
+@pytest.fixture
+def celery_worker(request, transactional_db, settings, tmp_path) -> Iterator[CeleryWorker]:
+    """A real worker process consuming a queue of its own, on the test database."""
+    # The settings make the app eager when no broker is set; an eager app would run the
+    # tasks in this process and prove nothing about the worker.
+    assert celery_app.conf.task_always_eager is False, "csa_portal.celery.app is eager"
+
+    queue = f"csa-portal-it-{uuid.uuid4().hex[:12]}"
+    # Route this test's tasks to its own queue, so a stray worker never steals them.
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    previous_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
+
+    # tests/conftest.py gives each test its own MEDIA_ROOT (<tmp>/media); the worker derives
+    # the same MEDIA_ROOT from DATA_DIR, so both read and write the same files.
+    assert settings.MEDIA_ROOT.name == "media", settings.MEDIA_ROOT
+    database = settings.DATABASES["default"]
+    assert database["NAME"].startswith("test_"), database["NAME"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "csa_portal.settings",
+        "DATABASE_URL": database_url(database),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "DATA_DIR": str(settings.MEDIA_ROOT.parent),
+        "PYTHONUNBUFFERED": "1",
+    }
+    log_path = tmp_path / "celery-worker.log"
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "csa_portal",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "-Q",
+                queue,
+                "--loglevel=INFO",
+                f"--hostname={queue}@integration",
+                # Keep to itself: no syncing or chatter with other workers on this broker.
+                "--without-mingle",
+                "--without-gossip",
+                "--without-heartbeat",
+            ],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    worker = CeleryWorker(process=process, queue=queue, log_path=log_path)
+    request.node.stash[WORKER_KEY] = worker
+    try:
+        worker.wait_until_ready()
+        yield worker
+    finally:
+        worker.stop()
+        celery_app.conf.task_default_queue = previous_queue
+        _delete_queue(queue)
+
+
+def _delete_queue(queue: str) -> None:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=3)
+        # The queue's list and kombu's binding records for it (names vary across versions).
+        client.delete(queue, *client.scan_iter(match=f"_kombu.binding*.{queue}"))
+    except redis.RedisError:
+        pass  # leftovers of a unique, unused queue are harmless
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing test shows its worker's log next to the failure."""
+    report = yield
+    worker = item.stash.get(WORKER_KEY, None)
+    if worker is not None and report.failed:
+        report.sections.append((f"Celery worker log ({worker.queue})", worker.log()))
+    return report

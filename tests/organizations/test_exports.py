@@ -1,0 +1,137 @@
+"""Exporting the filtered organization list as CSV or Excel, at once or as a background job."""
+
+import csv
+import io
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from csa_portal.models import Job
+from organizations.columns import COLUMNS
+from organizations.models import ThematicArea
+from tests.personas import make_organization
+
+FORMULAS = {
+    "name": '=HYPERLINK("http://example.com","clic")',
+    "acronym": "+SUMA",
+    "municipality": "-1+2",
+    "mission": "@SUM(A1:A9)",
+}
+
+
+@pytest.fixture
+def organizations(cast):
+    """Three organizations in Sonora (one with formula-like text), two in Coahuila."""
+    make_organization("Fundación Sonora", state="SON", thematic_areas=_themes("youth"))
+    make_organization(state="SON", rfc="FOR010101AB1", **FORMULAS)
+    make_organization("Coahuila Unida", state="COAH")
+    return cast
+
+
+def _themes(*codes):
+    return list(ThematicArea.objects.filter(code__in=codes))
+
+
+def sonora_names() -> set[str]:
+    return {"Red de Prueba por la Paz", "Fundación Sonora", "'" + FORMULAS["name"]}
+
+
+def export(client, query: dict, file_format: str):
+    return client.post(
+        reverse("organizations:export"), {"query": urlencode(query), "format": file_format}
+    )
+
+
+def csv_rows(content: bytes) -> list[list[str]]:
+    assert content.startswith(b"\xef\xbb\xbf")  # a BOM, so Excel reads UTF-8
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def xlsx_rows(content: bytes) -> list[list]:
+    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    return [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def rows_of(file_format: str, content: bytes) -> list[list]:
+    return csv_rows(content) if file_format == "csv" else xlsx_rows(content)
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_export_contains_exactly_the_filtered_organizations(organizations, client_for, file_format):
+    response = export(client_for(organizations.staff), {"state": "SON"}, file_format)
+
+    assert response.status_code == 200
+    assert f'filename="organizations.{file_format}"' in response["Content-Disposition"]
+    header, *rows = rows_of(file_format, response.content)
+    assert header == COLUMNS
+    assert {row[0] for row in rows} == sonora_names()
+    assert len(rows) == 3
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_export_follows_every_filter_of_the_directory(organizations, client_for, file_format):
+    crime_prevention = ThematicArea.objects.get(code="crime-prevention")  # parent of "youth"
+    response = export(
+        client_for(organizations.staff),
+        {"theme": crime_prevention.pk, "q": "sonora", "sort": "-name"},
+        file_format,
+    )
+    _header, *rows = rows_of(file_format, response.content)
+    assert [row[0] for row in rows] == ["Fundación Sonora"]
+    assert rows[0][COLUMNS.index("themes")] == "youth"
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_export_neutralizes_cells_a_spreadsheet_would_run(organizations, client_for, file_format):
+    response = export(client_for(organizations.staff), {"q": "FOR010101AB1"}, file_format)
+
+    _header, row = rows_of(file_format, response.content)
+    for column, value in FORMULAS.items():
+        assert row[COLUMNS.index(column)] == "'" + value
+    assert row[COLUMNS.index("state")] == "SON"  # ordinary text is left alone
+    assert row[COLUMNS.index("rfc")] == "FOR010101AB1"
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_list_above_the_sync_limit_becomes_a_job_whose_download_is_the_file(
+    organizations, client_for, settings, django_capture_on_commit_callbacks, file_format
+):
+    settings.EXPORT_SYNC_LIMIT = 1
+    client = client_for(organizations.staff)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = export(client, {"state": "SON"}, file_format)
+
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("job_detail", args=[job.pk])
+    assert (job.kind, job.created_by) == ("organizations.export", organizations.staff)
+    assert job.params == {"query": "state=SON", "format": file_format}
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert job.result_file == f"organizations.{file_format}"
+    assert job.result["rows"] == 3
+
+    page = client.get(reverse("job_detail", args=[job.pk]))
+    assert reverse("job_download", args=[job.pk]) in page.content.decode()
+    download = client.get(reverse("job_download", args=[job.pk]))
+    assert download.status_code == 200
+    assert f'filename="organizations.{file_format}"' in download["Content-Disposition"]
+    content = b"".join(download.streaming_content)  # reading to the end closes the file
+    _header, *rows = rows_of(file_format, content)
+    assert {row[0] for row in rows} == sonora_names()
+
+
+def test_a_list_within_the_sync_limit_makes_no_job(organizations, client_for, settings):
+    settings.EXPORT_SYNC_LIMIT = 3
+    response = export(client_for(organizations.staff), {"state": "SON"}, "csv")
+    assert response.status_code == 200
+    assert not Job.objects.exists()
+
+
+def test_an_unknown_format_falls_back_to_csv(organizations, client_for):
+    response = export(client_for(organizations.staff), {}, "pdf")
+    assert response["Content-Type"].startswith("text/csv")
+    _header, *rows = csv_rows(response.content)
+    assert len(rows) == 5
