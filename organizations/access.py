@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from .models import Assessment, ImprovementPlan, Organization, Person
+from .models import Action, Assessment, Goal, ImprovementPlan, Organization, Person
 
 
 def get_organization_for_user(
@@ -62,3 +62,23 @@ def get_plan_for_user(request: HttpRequest, pk: int, *, perm: str = "") -> Impro
     if perm and not request.user.has_perm(perm, plan.organization):
         raise PermissionDenied
     return plan
+
+
+def get_goal_for_user(request: HttpRequest, plan_pk: int, goal_pk: int) -> Goal:
+    plan = get_plan_for_user(request, plan_pk, perm="organizations.edit_plan")
+    goal = plan.goals.select_related("area").filter(pk=goal_pk).first()
+    if goal is None:
+        raise Http404
+    goal.plan = plan
+    return goal
+
+
+def get_action_for_user(
+    request: HttpRequest, plan_pk: int, action_pk: int, *, perm: str = "organizations.edit_plan"
+) -> Action:
+    plan = get_plan_for_user(request, plan_pk, perm=perm)
+    action = plan.actions.filter(pk=action_pk).first()
+    if action is None:
+        raise Http404
+    action.plan = plan
+    return action

@@ -10,7 +10,7 @@ class OrganizationsConfig(AppConfig):
         from csa_portal.demo import register_demo_step
         from csa_portal.jobs import register_job_kind
 
-        from . import demo, demo_capacity, jobs, panels
+        from . import demo, demo_capacity, demo_plans, jobs, panels
 
         register_job_kind(
             name="organizations.import",
@@ -33,3 +33,4 @@ class OrganizationsConfig(AppConfig):
         panels.register()
         register_demo_step(order=10, name="organizations", build=demo.build)
         register_demo_step(order=20, name="capacity", build=demo_capacity.build)
+        register_demo_step(order=25, name="improvement plans", build=demo_plans.build)

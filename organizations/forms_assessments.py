@@ -45,7 +45,7 @@ class AreaRatingsForm(forms.Form):
                 choices=choices,
                 coerce=int,
                 required=False,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 empty_value=None,
                 initial=rating.level if rating else None,
             )

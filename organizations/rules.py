@@ -44,3 +44,4 @@ rules.add_perm("organizations.submit_assessment", is_program_staff | is_leader_o
 rules.add_perm("organizations.validate_assessment", is_program_staff)
 rules.add_perm("organizations.view_cohorts", is_program_staff)
 rules.add_perm("organizations.edit_plan", is_program_staff | is_leader_of)
+rules.add_perm("organizations.report_action_progress", is_program_staff | is_member_of)

@@ -71,7 +71,9 @@ def recompute_scores(*, first_id: int | None = None, last_id: int | None = None)
             f"""
             UPDATE {t["assessment"]} SET
               overall_score = (
-                SELECT ROUND(SUM(ar.weight * s.score) / SUM(ar.weight), 2)
+                -- "* 1.0": SQLite stores whole-number weights and scores as integers, and
+                -- would otherwise divide them as integers (81.25 came out as 81).
+                SELECT ROUND(SUM(ar.weight * s.score) * 1.0 / SUM(ar.weight), 2)
                 FROM {t["score"]} s JOIN {t["area"]} ar ON ar.id = s.area_id
                 WHERE s.assessment_id = {t["assessment"]}.id),
               scored_at = %s

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessments, directory, imports, invitations, people, profile, scores
+from .views import assessments, directory, imports, invitations, people, plans, profile, scores
 
 app_name = "organizations"
 
@@ -51,5 +51,25 @@ urlpatterns = [
         "assessments/<int:assessment_pk>/evidence/<int:rating_pk>/",
         assessments.evidence_download,
         name="evidence",
+    ),
+    # Improvement plans
+    path("<int:pk>/plans/", plans.plan_list, name="plans"),
+    path("<int:pk>/plans/new/", plans.plan_create, name="plan_create"),
+    path("plans/<int:plan_pk>/", plans.plan_detail, name="plan"),
+    path("plans/<int:plan_pk>/accept/", plans.plan_accept, name="plan_accept"),
+    path("plans/<int:plan_pk>/goals/new/", plans.goal_form, name="goal_add"),
+    path("plans/<int:plan_pk>/goals/<int:goal_pk>/", plans.goal_form, name="goal_edit"),
+    path("plans/<int:plan_pk>/goals/<int:goal_pk>/delete/", plans.goal_delete, name="goal_delete"),
+    path("plans/<int:plan_pk>/actions/new/", plans.action_form, name="action_add"),
+    path("plans/<int:plan_pk>/actions/<int:action_pk>/", plans.action_form, name="action_edit"),
+    path(
+        "plans/<int:plan_pk>/actions/<int:action_pk>/delete/",
+        plans.action_delete,
+        name="action_delete",
+    ),
+    path(
+        "plans/<int:plan_pk>/actions/<int:action_pk>/status/",
+        plans.action_status,
+        name="action_status",
     ),
 ]

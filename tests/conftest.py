@@ -1,6 +1,24 @@
 import pytest
 
+from csa_portal.celery import app as celery_app
+
 from .personas import build_cast
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process(request):
+    """Outside the integration tests, tasks run eagerly in this process, broker or not.
+
+    CI sets CELERY_BROKER_URL for the integration tests' real worker; without this, every
+    other test's tasks would go to Redis where no worker of that test listens.
+    """
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
 
 
 @pytest.fixture(autouse=True)

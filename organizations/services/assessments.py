@@ -93,18 +93,26 @@ def save_ratings(*, assessment: Assessment, entries: list[RatingInput], saved_by
         rating = existing.get(entry.indicator_id) or Rating(
             assessment=assessment, indicator_id=entry.indicator_id
         )
-        rating.level = None if entry.not_applicable else entry.level
+        level = None if entry.not_applicable else entry.level
+        if rating.pk and (level, entry.not_applicable) != (rating.level, rating.not_applicable):
+            # A level agreed at an earlier validation no longer stands once the CSO changes
+            # it in a reopened assessment: drop that record rather than misattribute it.
+            rating.self_level, rating.change_reason = None, ""
+        rating.level = level
         rating.not_applicable = entry.not_applicable
         rating.evidence = entry.evidence
         if entry.evidence_file:
             rating.evidence_file = entry.evidence_file
             rating.evidence_file_name = entry.evidence_file_name
-        rating.changed_by = saved_by
+        if not rating.change_reason:  # who agreed a standing change at validation stays
+            rating.changed_by = saved_by
         (to_update if rating.pk else to_create).append(rating)
     Rating.objects.bulk_create(to_create)
     fields = [
         "level",
         "not_applicable",
+        "self_level",
+        "change_reason",
         "evidence",
         "evidence_file",
         "evidence_file_name",
@@ -165,16 +173,24 @@ def validate_assessment(
     _check_levels(
         assessment.framework, set(by_indicator), {c.indicator_id: c.level for c in changes}
     )
-    if any(not c.reason.strip() for c in changes):
-        raise AssessmentError(_("Every changed level needs the reason both sides agreed on."))
     ratings = {r.indicator_id: r for r in assessment.ratings.filter(indicator_id__in=by_indicator)}
+    # Only a level that really changes needs a reason: confirming the CSO's level does not.
+    real = {
+        indicator_id: change
+        for indicator_id, change in by_indicator.items()
+        if not (
+            (rating := ratings.get(indicator_id))
+            and rating.level == change.level
+            and not rating.not_applicable
+        )
+    }
+    if any(not c.reason.strip() for c in real.values()):
+        raise AssessmentError(_("Every changed level needs the reason both sides agreed on."))
     updated = []
-    for indicator_id, change in by_indicator.items():
+    for indicator_id, change in real.items():
         rating = ratings.get(indicator_id) or Rating(
             assessment=assessment, indicator_id=indicator_id
         )
-        if rating.level == change.level and not rating.not_applicable:
-            continue
         rating.self_level = rating.level if rating.self_level is None else rating.self_level
         rating.level = change.level
         rating.not_applicable = False

@@ -45,7 +45,8 @@ def assessment_list(request, pk):
 @login_required
 def assessment_start(request, pk):
     organization = get_organization_for_user(request, pk, perm="organizations.start_assessment")
-    form = StartAssessmentForm(request.POST or None, staff=request.user.is_program_staff)
+    data = request.POST if request.method == "POST" else None
+    form = StartAssessmentForm(data, staff=request.user.is_program_staff)
     if request.method == "POST" and form.is_valid():
         assessment = start_assessment(
             organization=organization, created_by=request.user, **form.cleaned_data
@@ -79,10 +80,11 @@ def assessment_detail(request, assessment_pk):
     assessment = get_assessment_for_user(request, assessment_pk)
     organization = assessment.organization
     user = request.user
+    # Every agreed change, including one from "not applicable" (its self_level is empty).
     changed = (
-        assessment.ratings.filter(self_level__isnull=False)
-        .exclude(change_reason="")
+        assessment.ratings.exclude(change_reason="")
         .select_related("indicator", "changed_by")
+        .order_by("indicator__area__position", "indicator__position")
     )
     area_scores = assessment.area_scores.select_related("area").order_by("area__position")
     return render(
@@ -121,8 +123,8 @@ def assessment_area(request, assessment_pk, area_pk):
     indicators = list(area.indicators.all())
     ratings = {r.indicator_id: r for r in assessment.ratings.filter(indicator__area=area)}
     form = AreaRatingsForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         area=area,
         indicators=indicators,
         ratings=ratings,
@@ -207,8 +209,12 @@ def assessment_validate(request, assessment_pk):
         for indicator in area.indicators.all()
     ]
     ratings = list(assessment.ratings.all())
+    # Bound on every POST: validating with no level changed posts nothing but the token.
     form = ValidationForm(
-        request.POST or None, assessment=assessment, ratings=ratings, indicators=indicators
+        request.POST if request.method == "POST" else None,
+        assessment=assessment,
+        ratings=ratings,
+        indicators=indicators,
     )
     if request.method == "POST" and form.is_valid():
         changes = [RatingChange(indicator_id=i, level=lv, reason=r) for i, lv, r in form.changes]

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -39,7 +40,9 @@ from organizations.models import (
     Rating,
 )
 from organizations.services.assessments import RatingInput, save_ratings, start_assessment
+from organizations.services.plans import create_plan, save_action, save_goal
 from organizations.uploads import save_evidence
+from tests.capacity_helpers import make_framework, validated_assessment
 from tests.personas import PASSWORD, Cast, build_cast, make_invitation, make_person
 
 PERSONAS = (
@@ -65,6 +68,9 @@ class World:
     token: str  # a usable invitation token
     assessment: Assessment  # a draft self-assessment of cast.org, one rating with a file
     rating: Rating
+    plan: ImprovementPlan  # proposed by staff on a validated assessment, one goal, one action
+    goal: Goal
+    action: Action
 
     @property
     def first_area(self):
@@ -101,6 +107,24 @@ def world(db) -> World:
         indicator_id=indicator.pk, level=2, evidence_file=evidence, evidence_file_name="acta.pdf"
     )
     save_ratings(assessment=assessment, entries=[entry], saved_by=cast.leader)
+    validated = validated_assessment(
+        cast.org, make_framework(), leader=cast.leader, staff=cast.staff
+    )
+    plan = create_plan(assessment=validated, title="Plan", created_by=cast.staff)
+    goal = save_goal(
+        plan=plan,
+        goal=None,
+        area=plan.assessment.framework.areas.first(),
+        target_score=Decimal(60),
+        due_date=date(2027, 6, 30),
+        by=cast.staff,
+    )
+    action = save_action(
+        plan=plan,
+        action=None,
+        fields={"description": "Manual", "goal": goal, "due_date": date(2027, 1, 31)},
+        by=cast.staff,
+    )
     return World(
         cast=cast,
         person=person,
@@ -108,6 +132,9 @@ def world(db) -> World:
         token=token,
         assessment=assessment,
         rating=assessment.ratings.get(),
+        plan=plan,
+        goal=goal,
+        action=action,
     )
 
 
@@ -130,6 +157,32 @@ def _job(name: str) -> UrlBuilder:
 
 def _assessment(name: str) -> UrlBuilder:
     return lambda w: reverse(name, args=[w.assessment.pk])
+
+
+def _plan(name: str) -> UrlBuilder:
+    return lambda w: reverse(name, args=[w.plan.pk])
+
+
+def _goal(name: str) -> UrlBuilder:
+    return lambda w: reverse(name, args=[w.plan.pk, w.goal.pk])
+
+
+def _action(name: str) -> UrlBuilder:
+    return lambda w: reverse(name, args=[w.plan.pk, w.action.pk])
+
+
+def _goal_fields(w: World) -> dict[str, Any]:
+    area = w.plan.assessment.framework.areas.last()
+    return {"area": area.pk, "target_score": "70", "due_date": "2027-09-30"}
+
+
+def _action_fields(w: World) -> dict[str, Any]:
+    return {
+        "description": "Capacitar al equipo",
+        "due_date": "2027-03-31",
+        "status": "planned",
+        "support": "coaching",
+    }
 
 
 def _area_ratings(w: World) -> dict[str, Any]:
@@ -194,6 +247,17 @@ URLS: dict[tuple[str, str], UrlBuilder] = {
     ("organizations:assessment_reopen", "still a draft"): _assessment(
         "organizations:assessment_reopen"
     ),
+    ("organizations:plans", ""): _org("organizations:plans"),
+    ("organizations:plan_create", ""): _org("organizations:plan_create"),
+    ("organizations:plan", ""): _plan("organizations:plan"),
+    ("organizations:plan_accept", ""): _plan("organizations:plan_accept"),
+    ("organizations:goal_add", ""): _plan("organizations:goal_add"),
+    ("organizations:goal_edit", ""): _goal("organizations:goal_edit"),
+    ("organizations:goal_delete", ""): _goal("organizations:goal_delete"),
+    ("organizations:action_add", ""): _plan("organizations:action_add"),
+    ("organizations:action_edit", ""): _action("organizations:action_edit"),
+    ("organizations:action_delete", ""): _action("organizations:action_delete"),
+    ("organizations:action_status", ""): _action("organizations:action_status"),
     ("organizations:evidence", ""): lambda w: reverse(
         "organizations:evidence", args=[w.assessment.pk, w.rating.pk]
     ),
@@ -238,6 +302,12 @@ PAYLOADS: dict[str, Callable[[World], dict[str, Any]]] = {
     "organizations:assessment_area": _area_ratings,
     "organizations:assessment_validate": lambda w: {},
     "organizations:assessment_reopen": lambda w: {"reason": "Faltan evidencias."},
+    "organizations:plan_create": lambda w: {"assessment": w.plan.assessment_id, "title": "Otro"},
+    "organizations:goal_add": _goal_fields,
+    "organizations:goal_edit": _goal_fields,
+    "organizations:action_add": _action_fields,
+    "organizations:action_edit": _action_fields,
+    "organizations:action_status": lambda w: {"status": "started"},
 }
 
 
@@ -340,6 +410,30 @@ MATRIX = [
     Row("organizations:assessment_reopen", "POST",         (LOGIN, 302,  302,  302,  403,   403,   404,  404,   LOGIN), "still a draft"),
     Row("organizations:evidence", "GET",                   (LOGIN, 200,  200,  200,  200,   200,   404,  404,   LOGIN)),
     Row("organizations:evidence", "POST",                  (405,   405,  405,  405,  405,   405,   405,  405,   405)),
+    # Improvement plans: the organization's people see them; staff and its leaders change them.
+    Row("organizations:plans", "GET",                      (LOGIN, 200,  200,  200,  200,   200,   404,  404,   LOGIN)),
+    Row("organizations:plans", "POST",                     (405,   405,  405,  405,  405,   405,   405,  405,   405)),
+    Row("organizations:plan_create", "GET",                (LOGIN, 200,  200,  200,  200,   403,   404,  404,   LOGIN)),
+    Row("organizations:plan_create", "POST",               (LOGIN, 302,  302,  302,  302,   403,   404,  404,   LOGIN), writes=True),
+    Row("organizations:plan", "GET",                       (LOGIN, 200,  200,  200,  200,   200,   404,  404,   LOGIN)),
+    Row("organizations:plan", "POST",                      (405,   405,  405,  405,  405,   405,   405,  405,   405)),
+    Row("organizations:plan_accept", "GET",                (405,   405,  405,  405,  405,   405,   405,  405,   405)),
+    Row("organizations:plan_accept", "POST",               (LOGIN, 302,  302,  302,  302,   403,   404,  404,   LOGIN)),
+    Row("organizations:goal_add", "GET",                   (LOGIN, 200,  200,  200,  200,   403,   404,  404,   LOGIN)),
+    Row("organizations:goal_add", "POST",                  (LOGIN, 302,  302,  302,  302,   403,   404,  404,   LOGIN), writes=True),
+    Row("organizations:goal_edit", "GET",                  (LOGIN, 200,  200,  200,  200,   403,   404,  404,   LOGIN)),
+    Row("organizations:goal_edit", "POST",                 (LOGIN, 302,  302,  302,  302,   403,   404,  404,   LOGIN), writes=True),
+    Row("organizations:goal_delete", "GET",                (405,   405,  405,  405,  405,   405,   405,  405,   405)),
+    Row("organizations:goal_delete", "POST",               (LOGIN, 302,  302,  302,  302,   403,   404,  404,   LOGIN), writes=True),
+    Row("organizations:action_add", "GET",                 (LOGIN, 200,  200,  200,  200,   403,   404,  404,   LOGIN)),
+    Row("organizations:action_add", "POST",                (LOGIN, 302,  302,  302,  302,   403,   404,  404,   LOGIN), writes=True),
+    Row("organizations:action_edit", "GET",                (LOGIN, 200,  200,  200,  200,   403,   404,  404,   LOGIN)),
+    Row("organizations:action_edit", "POST",               (LOGIN, 302,  302,  302,  302,   403,   404,  404,   LOGIN), writes=True),
+    Row("organizations:action_delete", "GET",              (405,   405,  405,  405,  405,   405,   405,  405,   405)),
+    Row("organizations:action_delete", "POST",             (LOGIN, 302,  302,  302,  302,   403,   404,  404,   LOGIN), writes=True),
+    # Progress on an action is reported by any of the organization's people.
+    Row("organizations:action_status", "GET",              (405,   405,  405,  405,  405,   405,   405,  405,   405)),
+    Row("organizations:action_status", "POST",             (LOGIN, 302,  302,  302,  302,   302,   404,  404,   LOGIN), writes=True),
 ]
 # fmt: on
 

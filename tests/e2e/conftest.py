@@ -81,7 +81,10 @@ def browser_context_args(browser_context_args: dict) -> dict:
 
 
 # Data migrations whose rows the tests rely on; each module has an idempotent seed(apps, _).
-DATA_MIGRATIONS = ["organizations.migrations.0002_reference_data"]
+DATA_MIGRATIONS = [
+    "organizations.migrations.0002_reference_data",
+    "organizations.migrations.0005_shipped_instruments",
+]
 TEST_DATABASE = pytest.StashKey[str]()
 
 
