@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import assessments, directory, imports, invitations, people, plans, profile, scores
+from .views import (
+    assessments,
+    cbld9,
+    directory,
+    imports,
+    invitations,
+    people,
+    plans,
+    profile,
+    scores,
+)
 
 app_name = "organizations"
 
@@ -23,6 +33,8 @@ urlpatterns = [
     path("capacity/", scores.capacity_list, name="capacity_list"),
     path("capacity/export/", scores.capacity_export, name="capacity_export"),
     path("capacity/recompute/", scores.recompute_scores, name="recompute_scores"),
+    path("capacity/cbld9/", cbld9.cbld9_page, name="cbld9"),
+    path("capacity/cbld9/export/", cbld9.cbld9_export, name="cbld9_export"),
     path("<int:pk>/scores/", scores.organization_scores_page, name="scores"),
     path("<int:pk>/assessments/", assessments.assessment_list, name="assessments"),
     path("<int:pk>/assessments/new/", assessments.assessment_start, name="assessment_start"),

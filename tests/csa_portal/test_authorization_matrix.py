@@ -247,6 +247,8 @@ URLS: dict[tuple[str, str], UrlBuilder] = {
     ("organizations:assessment_reopen", "still a draft"): _assessment(
         "organizations:assessment_reopen"
     ),
+    ("organizations:cbld9", ""): lambda w: reverse("organizations:cbld9"),
+    ("organizations:cbld9_export", ""): lambda w: reverse("organizations:cbld9_export"),
     ("organizations:plans", ""): _org("organizations:plans"),
     ("organizations:plan_create", ""): _org("organizations:plan_create"),
     ("organizations:plan", ""): _plan("organizations:plan"),
@@ -410,6 +412,10 @@ MATRIX = [
     Row("organizations:assessment_reopen", "POST",         (LOGIN, 302,  302,  302,  403,   403,   404,  404,   LOGIN), "still a draft"),
     Row("organizations:evidence", "GET",                   (LOGIN, 200,  200,  200,  200,   200,   404,  404,   LOGIN)),
     Row("organizations:evidence", "POST",                  (405,   405,  405,  405,  405,   405,   405,  405,   405)),
+    Row("organizations:cbld9", "GET",                      (LOGIN, 200,  200,  200,  403,   403,   403,  403,   LOGIN)),
+    Row("organizations:cbld9", "POST",                     (405,   405,  405,  405,  405,   405,   405,  405,   405)),
+    Row("organizations:cbld9_export", "GET",               (LOGIN, 200,  200,  200,  403,   403,   403,  403,   LOGIN)),
+    Row("organizations:cbld9_export", "POST",              (405,   405,  405,  405,  405,   405,   405,  405,   405)),
     # Improvement plans: the organization's people see them; staff and its leaders change them.
     Row("organizations:plans", "GET",                      (LOGIN, 200,  200,  200,  200,   200,   404,  404,   LOGIN)),
     Row("organizations:plans", "POST",                     (405,   405,  405,  405,  405,   405,   405,  405,   405)),

@@ -1,0 +1,29 @@
+"""The Spanish catalog is complete: most CSO users work in Spanish."""
+
+import re
+from pathlib import Path
+
+import polib
+from django.conf import settings
+
+CATALOG = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\{ *\w+ *\}\}")
+
+
+def test_every_message_is_translated_and_none_is_fuzzy():
+    po = polib.pofile(str(CATALOG))
+    missing = [e.msgid for e in po.untranslated_entries()]
+    fuzzy = [e.msgid for e in po.fuzzy_entries()]
+    assert not missing, f"translate these in {CATALOG}: {missing}"
+    assert not fuzzy, f"check these fuzzy translations in {CATALOG}: {fuzzy}"
+
+
+def test_translations_keep_their_placeholders():
+    po = polib.pofile(str(CATALOG))
+    broken = [
+        e.msgid
+        for e in po.translated_entries()
+        if not e.msgid_plural
+        and sorted(PLACEHOLDER.findall(e.msgid)) != sorted(PLACEHOLDER.findall(e.msgstr))
+    ]
+    assert not broken, f"these translations lost or renamed a placeholder: {broken}"
