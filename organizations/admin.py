@@ -114,3 +114,6 @@ class OrganizationChangeAdmin(admin.ModelAdmin):
     search_fields = ["organization__name", "changed_by__email"]
     date_hierarchy = "changed_at"
     readonly_fields = ["organization", "changed_by", "changed_at", "changes", "note"]
+
+
+from . import admin_capacity  # noqa: E402, F401 - registers the capacity models
