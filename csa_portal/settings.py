@@ -207,6 +207,8 @@ if not DEBUG:
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
+# Our users write Spanish the Mexican way (decimal point, d/m/Y): see csa_portal/formats/es.
+FORMAT_MODULE_PATH = ["csa_portal.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

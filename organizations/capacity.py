@@ -10,7 +10,17 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import DecimalField, ExpressionWrapper, F, Max, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from .models import Area, AreaScore, Assessment, Framework, Organization, Rating
 
@@ -135,24 +145,29 @@ def cohort_comparison(organization: Organization, framework: Framework) -> dict:
 
 
 def organizations_with_scores(queryset: QuerySet[Organization], framework_code: str):
-    """Annotate latest overall score, baseline overall score and last validated date."""
+    """Annotate latest overall score, baseline overall score and last validated date.
+
+    score_change is empty while the baseline is the only validated assessment: there is no
+    change since the baseline yet (not a change of 0).
+    """
     same = Assessment.objects.validated().filter(
         organization=OuterRef("pk"), framework__code=framework_code
     )
     decimal = DecimalField(max_digits=6, decimal_places=2)
+    newest, oldest = same.order_by("-assessed_on", "-id"), same.order_by("assessed_on", "id")
     annotated = queryset.annotate(
-        latest_score=Subquery(
-            same.order_by("-assessed_on", "-id").values("overall_score")[:1], output_field=decimal
-        ),
-        baseline_score=Subquery(
-            same.order_by("assessed_on", "id").values("overall_score")[:1], output_field=decimal
-        ),
+        latest_id=Subquery(newest.values("pk")[:1]),
+        baseline_id=Subquery(oldest.values("pk")[:1]),
+        latest_score=Subquery(newest.values("overall_score")[:1], output_field=decimal),
+        baseline_score=Subquery(oldest.values("overall_score")[:1], output_field=decimal),
         last_validated=Subquery(
             same.values("organization").annotate(last=Max("assessed_on")).values("last")[:1]
         ),
     )
     return annotated.annotate(
-        score_change=ExpressionWrapper(
-            F("latest_score") - F("baseline_score"), output_field=decimal
+        score_change=Case(
+            When(latest_id=F("baseline_id"), then=Value(None)),
+            default=F("latest_score") - F("baseline_score"),
+            output_field=decimal,
         )
     )

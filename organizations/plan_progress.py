@@ -40,6 +40,7 @@ def goal_progress(plan: ImprovementPlan) -> list[GoalProgress]:
     latest_assessment = (
         Assessment.objects.validated()
         .filter(
+            scored_at__isnull=False,
             organization_id=plan.organization_id,
             framework__code=plan.assessment.framework.code,
         )

@@ -20,6 +20,8 @@ from csa_portal.models import User
 from ..models import Action, Area, Assessment, Goal, ImprovementPlan, Person
 
 CSO, STAFF = "cso", "staff"
+# What the two sides agree on about an action; its status and start date are progress.
+PLANNED_FIELDS = ("description", "goal_id", "responsible_id", "due_date", "support")
 
 
 class PlanError(Exception):
@@ -88,6 +90,8 @@ def save_goal(
     by: User,
 ) -> Goal:
     """Add a goal (goal=None) or change one; either is a proposal to the other side."""
+    if goal is not None and goal.plan_id != plan.pk:
+        raise PlanError(_("That goal belongs to another plan."))
     _check_goal(plan, area, target_score)
     goal = goal or Goal(plan=plan)
     goal.area, goal.target_score, goal.due_date = area, target_score, due_date
@@ -111,14 +115,24 @@ def save_action(
     fields: dict,
     by: User,
 ) -> Action:
-    """Add an action (action=None) or change one. `fields` are the action form's fields."""
+    """Add an action (action=None) or change one. `fields` are the action form's fields.
+
+    A save that changes only the status is progress, not a new proposal (see set_action_status).
+    """
+    if action is not None and action.plan_id != plan.pk:
+        raise PlanError(_("That action belongs to another plan."))
     _check_action(plan, fields.get("goal"), fields.get("responsible"))
+    # Compare with the stored row: a ModelForm has already copied the new values onto `action`.
+    stored = Action.objects.filter(pk=action.pk).first() if action is not None else None
     action = action or Action(plan=plan)
     for name, value in fields.items():
         setattr(action, name, value)
     _stamp_start(action)
     action.save()
-    _propose(plan, by=by)
+    if stored is None or any(
+        getattr(stored, name) != getattr(action, name) for name in PLANNED_FIELDS
+    ):
+        _propose(plan, by=by)
     return action
 
 

@@ -125,11 +125,9 @@ def capacity_export(request):
     _frameworks, code, _filterset, queryset = _score_list(request, request.GET)
     rows = []
     for org in queryset.iterator(chunk_size=2000):
-        change = (
-            org.latest_score - org.baseline_score
-            if org.latest_score is not None and org.baseline_score is not None
-            else ""
-        )
+        latest, baseline = _cents(org.latest_score), _cents(org.baseline_score)
+        has_change = org.latest_id != org.baseline_id and None not in (latest, baseline)
+        change = latest - baseline if has_change else ""  # none yet with only a baseline
         rows.append(
             [
                 org.name,
@@ -137,8 +135,8 @@ def capacity_export(request):
                 org.state,
                 org.sector,
                 code,
-                org.latest_score if org.latest_score is not None else "",
-                org.baseline_score if org.baseline_score is not None else "",
+                latest if latest is not None else "",
+                baseline if baseline is not None else "",
                 change,
                 org.last_validated.isoformat() if org.last_validated else "",
             ]
@@ -166,6 +164,11 @@ def capacity_export(request):
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="capacity-scores.csv"'
     return response
+
+
+def _cents(value: Decimal | None) -> Decimal | None:
+    # Subquery annotations come back from SQLite as floats turned Decimal (44.4400000000000).
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 
 def _xlsx_cell(value):
