@@ -10,9 +10,10 @@ PORT ?= 8000
 $(PY):
 	@PYTHON=$$(sh .ci/find-python) && echo "Using $$PYTHON" && "$$PYTHON" -m venv $(VENV)
 
-$(VENV)/.installed: $(PY) requirements.lock
+# Development installs the test tools too (requirements-dev.lock includes requirements.lock).
+$(VENV)/.installed: $(PY) requirements.lock requirements-dev.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	touch $@
 
 setup: $(VENV)/.installed

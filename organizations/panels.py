@@ -82,6 +82,52 @@ def capacity_summary(request, organization) -> dict | None:
     }
 
 
+def capacity_todo(request) -> dict | None:
+    """Assessments and plans waiting for this user: staff validate, CSOs fill in and agree."""
+    from django.utils import timezone
+
+    from .models import Action, Assessment, ImprovementPlan
+
+    if request.user.is_program_staff:
+        to_validate = Assessment.objects.filter(status=Assessment.Status.SUBMITTED)
+        to_agree = ImprovementPlan.objects.filter(
+            staff_agreed_at__isnull=True, cso_agreed_at__isnull=False
+        )
+        overdue = Action.objects.none()
+    else:
+        memberships = Membership.objects.active().filter(user=request.user)
+        organization_ids = memberships.values("organization_id")
+        led_ids = memberships.filter(role=Membership.Role.LEADER).values("organization_id")
+        to_validate = Assessment.objects.filter(
+            organization_id__in=organization_ids, status=Assessment.Status.DRAFT
+        )
+        to_agree = ImprovementPlan.objects.filter(
+            organization_id__in=led_ids, cso_agreed_at__isnull=True
+        )
+        overdue = Action.objects.filter(plan__organization_id__in=organization_ids)
+    assessments = list(
+        to_validate.select_related("organization", "framework").order_by("assessed_on")[:10]
+    )
+    plans = list(to_agree.select_related("organization").order_by("created_at")[:10])
+    overdue_plans = list(
+        overdue.filter(
+            status__in=[Action.Status.PLANNED, Action.Status.STARTED],
+            due_date__lt=timezone.localdate(),
+        )
+        .values("plan_id", "plan__title", "plan__organization__name")
+        .annotate(count=Count("id"))
+        .order_by("plan__organization__name", "plan_id")[:10]
+    )
+    if not (assessments or plans or overdue_plans):
+        return None
+    return {
+        "staff": request.user.is_program_staff,
+        "assessments": assessments,
+        "plans": plans,
+        "overdue_plans": overdue_plans,
+    }
+
+
 def register() -> None:
     register_panel(
         page="organization",
@@ -96,6 +142,13 @@ def register() -> None:
         order=10,
         template="organizations/panels/program_counts.html",
         load=program_counts,
+    )
+    register_panel(
+        page="home",
+        name="capacity_todo",
+        order=15,
+        template="organizations/panels/capacity_todo.html",
+        load=capacity_todo,
     )
     register_panel(
         page="home",

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import polib
 from django.conf import settings
+from django.urls import reverse
 
 CATALOG = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\{ *\w+ *\}\}")
@@ -27,3 +28,11 @@ def test_translations_keep_their_placeholders():
         and sorted(PLACEHOLDER.findall(e.msgid)) != sorted(PLACEHOLDER.findall(e.msgstr))
     ]
     assert not broken, f"these translations lost or renamed a placeholder: {broken}"
+
+
+def test_spanish_forms_have_no_english_left_from_django(cast, client_for):
+    # Django 6.1's own Spanish catalog lacks the empty choice of select boxes.
+    html = client_for(cast.staff).get(reverse("organizations:create")).content.decode()
+
+    assert "Select an option" not in html
+    assert "Seleccione una opción" in html
