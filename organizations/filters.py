@@ -59,7 +59,11 @@ def sort_queryset(queryset, sort: str):
 
 def style_filter_form(filterset: OrganizationFilter) -> OrganizationFilter:
     """Give the filter widgets Bootstrap's classes (the form is built lazily by django-filter)."""
-    for field in filterset.form.fields.values():
+    form = filterset.form
+    for name, field in form.fields.items():
         css = "form-select" if hasattr(field, "choices") else "form-control"
+        # An invalid value is ignored by the filter: say so next to the field.
+        if form.is_bound and name in form.errors:
+            css += " is-invalid"
         field.widget.attrs.setdefault("class", css)
     return filterset

@@ -1,5 +1,9 @@
 """Turn stored profile changes into readable lines, with a fixed number of queries."""
 
+from datetime import date
+
+from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .models import Organization, OrganizationChange, Population, ThematicArea, Tier
@@ -26,7 +30,7 @@ def describe_changes(changes: list[OrganizationChange]) -> list[dict]:
 
 def _field_label(name: str) -> str:
     try:
-        return str(Organization._meta.get_field(name).verbose_name)
+        return capfirst(str(Organization._meta.get_field(name).verbose_name))
     except Exception:
         return name
 
@@ -48,4 +52,7 @@ def _display(name: str, value, lookups: dict) -> str:
     choices = dict(field.flatchoices) if field.choices else None
     if choices:
         return str(choices.get(value, value))
+    if field.get_internal_type() == "DateField" and isinstance(value, str):
+        # Stored as ISO text in the change's JSON; shown the way the reader writes dates.
+        return formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
     return str(value)

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,6 +36,19 @@ class RowError:
     row: int
     column: str
     message: str
+
+    @property
+    def label(self) -> str:
+        """The column's name in the reader's language (the file keeps the English code)."""
+        name = COLUMN_FIELDS.get(self.column, self.column)
+        try:
+            return capfirst(str(Organization._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            return ""
+
+
+# Import columns whose model field has another name.
+COLUMN_FIELDS = {"themes": "thematic_areas"}
 
 
 @dataclass

@@ -94,6 +94,14 @@ def test_bad_rows_are_listed_with_their_row_numbers_and_nothing_is_written(cast,
     assert stored_uploads() == []  # the rejected upload is not kept
 
 
+def test_a_bad_rows_column_is_named_in_the_readers_language(cast, client_for):
+    rows = [HEADER, ["Estado desconocido", "Atlántida", "", "", "", "", "", ""]]
+
+    html = upload(client_for(cast.staff), csv_file(rows)).content.decode()
+
+    assert "<td>Estado <code>state</code></td>" in html  # the portal speaks Spanish by default
+
+
 def test_a_valid_file_previews_without_writing_and_remembers_the_token(cast, client_for):
     client = client_for(cast.staff)
     before = Organization.objects.count()

@@ -7,6 +7,8 @@ check what the pages show and write.
 
 from datetime import timedelta
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -207,18 +209,32 @@ def test_history_lists_changes_newest_first_with_readable_values(cast, client_fo
         fields={"tier": tier, "thematic_areas": list(ThematicArea.objects.filter(code="youth"))},
     )
     update_organization(
-        organization=cast.org, changed_by=cast.leader, fields={"mission": "Nueva misión"}
+        organization=cast.org,
+        changed_by=cast.leader,
+        fields={"mission": "Nueva misión", "participation_start": date(2017, 3, 1)},
     )
 
     response = client_for(cast.leader).get(reverse("organizations:history", args=[cast.org.pk]))
 
     entries = response.context["entries"]
     assert [e["change"].changed_by for e in entries] == [cast.leader, cast.staff, None]
-    assert entries[0]["lines"] == [{"field": "mission", "old": "—", "new": "Nueva misión"}]
+    lines = {line["field"]: line for line in entries[0]["lines"]}
+    assert lines["Mission"] == {"field": "Mission", "old": "—", "new": "Nueva misión"}
+    assert lines["Participation start"]["new"] == "03/01/2017"
     lines = {line["field"]: line for line in entries[1]["lines"]}
-    assert lines["tier"]["new"] == "Tier 2"
-    assert lines["thematic areas"]["new"] == "Youth"
+    assert lines["Tier"]["new"] == "Tier 2"
+    assert lines["Thematic areas"]["new"] == "Youth"
     assert entries[2]["change"].note == "created"
+
+
+def test_an_invalid_directory_filter_is_explained_next_to_its_field(cast, client_for):
+    speak_english(cast.staff)
+
+    response = client_for(cast.staff).get(reverse("organizations:directory"), {"state": "ZZ"})
+
+    html = response.content.decode()
+    assert 'class="form-select is-invalid"' in html
+    assert "Select a valid choice" in html
 
 
 # --- Create and edit -----------------------------------------------------------------------
