@@ -5,9 +5,7 @@ login for anonymous people) is in tests/csa_portal/test_authorization_matrix.py;
 check what the pages show and write.
 """
 
-from datetime import timedelta
-
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
