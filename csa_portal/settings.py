@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "csa_portal.navigation.main_menu",
             ],
         },
     },
@@ -179,6 +180,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+
+
+def axes_username(request, credentials=None):
+    """Emails log in whatever their case, so failures count per lower-cased email: otherwise
+    "Ana@x.mx" and "ana@x.mx" would each get AXES_FAILURE_LIMIT attempts at the same account."""
+    source = credentials or getattr(request, "data", request.POST)
+    username = source.get(AXES_USERNAME_FORM_FIELD)
+    return username.strip().lower() if isinstance(username, str) else username
+
+
+AXES_USERNAME_CALLABLE = axes_username
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

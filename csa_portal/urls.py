@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .forms import EmailAuthenticationForm
+from .forms import AccountPasswordResetForm, EmailAuthenticationForm
 from .views import account, home, jobs
 
 auth_patterns = [
@@ -25,6 +25,7 @@ auth_patterns = [
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=AccountPasswordResetForm,
             email_template_name="emails/password_reset.txt",
             subject_template_name="emails/password_reset_subject.txt",
         ),

@@ -31,6 +31,24 @@ class OrganizationsConfig(AppConfig):
             result_template="organizations/jobs/recompute_result.html",
         )
         panels.register()
+        self._register_menu()
         register_demo_step(order=10, name="organizations", build=demo.build)
         register_demo_step(order=20, name="capacity", build=demo_capacity.build)
         register_demo_step(order=25, name="improvement plans", build=demo_plans.build)
+
+    @staticmethod
+    def _register_menu() -> None:
+        from csa_portal.navigation import register_nav_item
+
+        def staff(user) -> bool:
+            return user.is_program_staff
+
+        for order, (name, label, url_name) in enumerate(
+            [
+                ("organizations", _("Organizations"), "organizations:directory"),
+                ("capacity", _("Capacity scores"), "organizations:capacity_list"),
+                ("cbld9", _("CBLD-9"), "organizations:cbld9"),
+            ],
+            start=10,
+        ):
+            register_nav_item(name=name, label=label, url_name=url_name, order=order, visible=staff)

@@ -13,10 +13,12 @@ something). No GET may write.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -43,21 +45,14 @@ from organizations.services.assessments import RatingInput, save_ratings, start_
 from organizations.services.plans import create_plan, save_action, save_goal
 from organizations.uploads import save_evidence
 from tests.capacity_helpers import make_framework, validated_assessment
+from tests.matrix_support import DENIED, LOGIN, PERSONAS, Row
 from tests.personas import PASSWORD, Cast, build_cast, make_invitation, make_person
 
-PERSONAS = (
-    "anonymous",
-    "staff",
-    "legal_coordinator",
-    "admin",
-    "leader",
-    "member",
-    "other_leader",
-    "lawyer",
-    "deactivated",
-)
-LOGIN = "login"  # 302 to the login page
-DENIED = {LOGIN, 400, 403, 404, 405}
+# Each app's own rows: tests/<app>/matrix_rows.py (see tests/matrix_support.py).
+CONTRIBUTIONS = [
+    importlib.import_module(f"tests.{path.parent.name}.matrix_rows")
+    for path in sorted(Path(__file__).resolve().parents[1].glob("*/matrix_rows.py"))
+]
 
 
 @dataclass
@@ -71,6 +66,7 @@ class World:
     plan: ImprovementPlan  # proposed by staff on a validated assessment, one goal, one action
     goal: Goal
     action: Action
+    extra: dict[str, Any] = field(default_factory=dict)  # each contribution's objects
 
     @property
     def first_area(self):
@@ -125,7 +121,7 @@ def world(db) -> World:
         fields={"description": "Manual", "goal": goal, "due_date": date(2027, 1, 31)},
         by=cast.staff,
     )
-    return World(
+    world = World(
         cast=cast,
         person=person,
         job=job,
@@ -136,6 +132,9 @@ def world(db) -> World:
         goal=goal,
         action=action,
     )
+    for contribution in CONTRIBUTIONS:
+        world.extra[contribution.__name__.split(".")[1]] = contribution.build(world)
+    return world
 
 
 # --- URLs ----------------------------------------------------------------------------------
@@ -267,6 +266,18 @@ URLS: dict[tuple[str, str], UrlBuilder] = {
 
 # Valid data: an allowed POST really writes, so "the database did not change" proves a denial.
 PAYLOADS: dict[str, Callable[[World], dict[str, Any]]] = {
+    # Wrong credentials: the form comes back (200) for anyone not yet logged in.
+    "login": lambda w: {"username": "leader@test.mx", "password": "not-the-password"},
+    "password_change": lambda w: {
+        "old_password": PASSWORD,
+        "new_password1": "otra-Clave-muy-segura-42",
+        "new_password2": "otra-Clave-muy-segura-42",
+    },
+    "password_reset": lambda w: {"email": "member@test.mx"},
+    "password_reset_confirm": lambda w: {
+        "new_password1": "otra-Clave-muy-segura-42",
+        "new_password2": "otra-Clave-muy-segura-42",
+    },
     "account": lambda w: {"display_name": "Nombre Nuevo", "preferred_language": "en"},
     "set_language": lambda w: {"language": "en", "next": "/"},
     "organizations:export": lambda w: {"query": "", "format": "csv"},
@@ -316,29 +327,27 @@ PAYLOADS: dict[str, Callable[[World], dict[str, Any]]] = {
 # --- The matrix ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Row:
-    name: str
-    method: str
-    expected: tuple  # one cell per persona, in PERSONAS order
-    variant: str = ""
-    writes: bool = False  # an allowed POST must change the database
-
-
 # fmt: off
 MATRIX = [
     #                                                       anon   staff legal admin leader member other lawyer deact
     Row("home", "GET",                                     (LOGIN, 200,  200,  200,  200,   200,   200,  200,   LOGIN)),
     Row("home", "POST",                                    (405,   405,  405,  405,  405,   405,   405,  405,   405)),
     Row("login", "GET",                                    (200,   302,  302,  302,  302,   302,   302,  302,   200)),
+    Row("login", "POST",                                   (200,   302,  302,  302,  302,   302,   302,  302,   200)),
     Row("logout", "GET",                                   (405,   405,  405,  405,  405,   405,   405,  405,   405)),
     Row("logout", "POST",                                  (302,   302,  302,  302,  302,   302,   302,  302,   302)),
     Row("password_change", "GET",                          (LOGIN, 200,  200,  200,  200,   200,   200,  200,   LOGIN)),
+    Row("password_change", "POST",                         (LOGIN, 302,  302,  302,  302,   302,   302,  302,   LOGIN), writes=True),
     Row("password_change_done", "GET",                     (LOGIN, 200,  200,  200,  200,   200,   200,  200,   LOGIN)),
+    Row("password_change_done", "POST",                    (LOGIN, 405,  405,  405,  405,   405,   405,  405,   LOGIN)),
     Row("password_reset", "GET",                           (200,   200,  200,  200,  200,   200,   200,  200,   200)),
+    Row("password_reset", "POST",                          (302,   302,  302,  302,  302,   302,   302,  302,   302)),
     Row("password_reset_done", "GET",                      (200,   200,  200,  200,  200,   200,   200,  200,   200)),
+    Row("password_reset_done", "POST",                     (405,   405,  405,  405,  405,   405,   405,  405,   405)),
     Row("password_reset_confirm", "GET",                   (200,   200,  200,  200,  200,   200,   200,  200,   200), "bad link"),
+    Row("password_reset_confirm", "POST",                  (200,   200,  200,  200,  200,   200,   200,  200,   200), "bad link"),
     Row("password_reset_complete", "GET",                  (200,   200,  200,  200,  200,   200,   200,  200,   200)),
+    Row("password_reset_complete", "POST",                 (405,   405,  405,  405,  405,   405,   405,  405,   405)),
     Row("account", "GET",                                  (LOGIN, 200,  200,  200,  200,   200,   200,  200,   LOGIN)),
     Row("account", "POST",                                 (LOGIN, 302,  302,  302,  302,   302,   302,  302,   LOGIN), writes=True),
     Row("set_language", "GET",                             (405,   405,  405,  405,  405,   405,   405,  405,   405)),
@@ -443,6 +452,11 @@ MATRIX = [
 ]
 # fmt: on
 
+for contribution in CONTRIBUTIONS:
+    URLS.update(contribution.URLS)
+    PAYLOADS.update(contribution.PAYLOADS)
+    MATRIX += contribution.MATRIX
+
 CASES = [
     pytest.param(
         row,
@@ -455,7 +469,7 @@ CASES = [
 
 
 def snapshot() -> dict[str, list[dict]]:
-    """Every row of the tables a view of this foundation could write."""
+    """Every row of the tables a view of the project could write."""
     models = [
         User,
         Organization,
@@ -470,6 +484,7 @@ def snapshot() -> dict[str, list[dict]]:
         ImprovementPlan,
         Goal,
         Action,
+        *(model for contribution in CONTRIBUTIONS for model in contribution.MODELS),
     ]
     return {m._meta.label: list(m.objects.order_by("pk").values()) for m in models}
 
@@ -538,9 +553,12 @@ def test_every_url_of_the_project_is_in_the_matrix() -> None:
     patterns = _named_patterns(get_resolver().url_patterns)
     unnamed = [route for name, route in patterns if name is None]
     assert not unnamed, f"name these URL patterns and add them to MATRIX: {unnamed}"
-    in_matrix = {row.name for row in MATRIX}
-    missing = sorted({name for name, _route in patterns} - in_matrix)
-    assert not missing, f"add these URLs to MATRIX (who may call them?): {missing}"
+    # Both methods of every URL: a view that only guards GET would otherwise go unnoticed.
+    # A row of any variant counts for its URL name.
+    in_matrix = {(row.name, row.method) for row in MATRIX}
+    required = {(name, method) for name, _route in patterns for method in ("GET", "POST")}
+    missing = sorted(required - in_matrix)
+    assert not missing, f"add these (URL, method) rows to MATRIX (who may call them?): {missing}"
 
 
 def test_the_matrix_names_only_existing_urls_with_one_cell_per_persona() -> None:
@@ -555,3 +573,10 @@ def test_the_url_walk_finds_urls_inside_includes() -> None:
     names = {name for name, _route in _named_patterns(get_resolver().url_patterns)}
     assert {"home", "login", "organizations:person_delete", "job_retry"} <= names
     assert not any(name and name.startswith("admin:") for name in names)
+
+
+def test_a_head_request_is_answered_like_a_get(cast, client_for) -> None:
+    # Uptime checks and link previews send HEAD; read-only views accept it (require_safe).
+    client = client_for(cast.leader)
+    assert client.head(reverse("home")).status_code == 200
+    assert client.head(reverse("organizations:detail", args=[cast.org.pk])).status_code == 200

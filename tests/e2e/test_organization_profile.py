@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
@@ -37,7 +38,7 @@ def spanish_str(obj) -> str:
 
 
 def field_label_in_spanish(name: str) -> str:
-    return spanish_str(Organization._meta.get_field(name).verbose_name)
+    return capfirst(spanish_str(Organization._meta.get_field(name).verbose_name))
 
 
 def assert_assets_loaded(page: Page) -> None:
