@@ -58,5 +58,8 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/retry/", jobs.job_retry, name="job_retry"),
     path("jobs/<uuid:job_id>/download/", jobs.job_download, name="job_download"),
     path("organizations/", include("organizations.urls")),
+    path("communities/", include("learning_communities.urls")),
+    path("grants/", include("grants.urls")),
+    path("legal/", include("legal_assistance.urls")),
     path("admin/", admin.site.urls),
 ]

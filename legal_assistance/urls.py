@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401 - the app's views are added here
+
+app_name = "legal_assistance"
+
+urlpatterns: list = []
