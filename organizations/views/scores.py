@@ -1,27 +1,24 @@
-import csv
-import io
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from csa_portal.jobs import start_job
 
 from ..access import get_organization_for_user, require_directory_access
 from ..capacity import cohort_comparison, organization_scores, organizations_with_scores
-from ..columns import safe_cell
 from ..filters import OrganizationFilter, style_filter_form
 from ..models import Framework, Organization
+from ..tabular import table_response
 
 PAGE_SIZE = 50
 
 
-@require_GET
+@require_safe
 @login_required
 def organization_scores_page(request, pk):
     organization = get_organization_for_user(request, pk)
@@ -84,7 +81,7 @@ def _score_list(request, params):
     return frameworks, code, filterset, queryset
 
 
-@require_GET
+@require_safe
 @login_required
 def capacity_list(request):
     require_directory_access(request)
@@ -118,7 +115,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-@require_GET
+@require_safe
 @login_required
 def capacity_export(request):
     require_directory_access(request)
@@ -141,41 +138,14 @@ def capacity_export(request):
                 org.last_validated.isoformat() if org.last_validated else "",
             ]
         )
-    if request.GET.get("format") == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("scores")
-        sheet.append(EXPORT_COLUMNS)
-        for row in rows:
-            sheet.append([_xlsx_cell(v) for v in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="capacity-scores.xlsx"'
-        return response
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    writer.writerows([[safe_cell(v) for v in row] for row in rows])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="capacity-scores.csv"'
-    return response
+    return table_response(
+        EXPORT_COLUMNS, rows, filename="capacity-scores", fmt=request.GET.get("format", "csv")
+    )
 
 
 def _cents(value: Decimal | None) -> Decimal | None:
     # Subquery annotations come back from SQLite as floats turned Decimal (44.4400000000000).
     return None if value is None else Decimal(value).quantize(Decimal("0.01"))
-
-
-def _xlsx_cell(value):
-    # Scores are Decimals: write them as numbers so spreadsheets can compute with them.
-    if isinstance(value, Decimal):
-        return float(value)
-    return safe_cell(value)
 
 
 @require_POST

@@ -7,7 +7,6 @@ polls before the job finishes; the real worker on Redis is covered by tests/inte
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import shutil
@@ -16,9 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 from django.conf import settings
-from pytest_django.plugin import blocking_manager_key
 
 import csa_portal.tasks
 from csa_portal import jobs
@@ -81,42 +78,8 @@ def browser_context_args(browser_context_args: dict) -> dict:
 
 
 # Data migrations whose rows the tests rely on; each module has an idempotent seed(apps, _).
-DATA_MIGRATIONS = [
-    "organizations.migrations.0002_reference_data",
-    "organizations.migrations.0005_shipped_instruments",
-]
-TEST_DATABASE = pytest.StashKey[str]()
-
-
-def seed_migrated_data() -> None:
-    for name in DATA_MIGRATIONS:
-        importlib.import_module(name).seed(django_apps, None)
-
-
-@pytest.fixture(autouse=True)
-def _migrated_data(request, transactional_db) -> None:
-    """Each test starts with the rows the data migrations wrote (tiers, themes, populations).
-
-    Live-server tests are transactional: the database is flushed after each
-    one, and a flush also removes what data migrations wrote. They are written again before
-    the test and, by pytest_runtest_teardown below, after the flush, so that the tests that
-    run later see the database as the migrations left it.
-    """
-    request.node.stash[TEST_DATABASE] = str(settings.DATABASES["default"]["NAME"])
-    seed_migrated_data()
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    try:
-        return (yield)
-    finally:
-        # Only for a test that set up the test database, and only while it still exists (after
-        # the last test the session teardown has dropped it and NAME is the real one again).
-        test_database = item.stash.get(TEST_DATABASE, None)
-        if nextitem is not None and test_database == str(settings.DATABASES["default"]["NAME"]):
-            with item.config.stash[blocking_manager_key].unblock():
-                seed_migrated_data()
+# Data-migration rows are put back around each transactional test (tests/migrated_data.py).
+from tests.migrated_data import _migrated_data, pytest_runtest_teardown  # noqa: E402, F401
 
 
 class PageProblems:
