@@ -63,3 +63,7 @@ class JobAdmin(admin.ModelAdmin):
     search_fields = ["kind", "created_by__email", "error"]
     readonly_fields = [f.name for f in Job._meta.fields]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        # Jobs are started by the features that need them, never typed in by hand.
+        return False

@@ -2,7 +2,9 @@
 
 Apps register a handler per kind from their AppConfig.ready(). A handler receives the Job and a
 `report(percent, message)` callable and returns the job's result dict; it raises JobError with a
-readable message for failures the user can act on.
+readable message for failures the user can act on. Each report is also the job's heartbeat: a
+handler must report more often than every JOB_STALE_AFTER_SECONDS, or the reconciler takes the
+job for dead and another worker takes it over.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Job, User
+from .models import Job, JobQuerySet, User
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +29,10 @@ Reporter = Callable[[int, str], None]
 
 class JobError(Exception):
     """A failure whose message is shown to the user as the reason the job failed."""
+
+
+class _Superseded(Exception):
+    """This run was presumed dead and a newer run claimed the job: stop, leave no trace."""
 
 
 @dataclass(frozen=True)
@@ -58,10 +64,17 @@ def job_files_dir(job: Job) -> Path:
 
 
 def _enqueue_on_commit(job: Job) -> None:
+    _enqueue_ids_on_commit([str(job.id)])
+
+
+def _enqueue_ids_on_commit(job_ids: list[str]) -> None:
     from .tasks import run_job_task
 
-    job_id = str(job.id)
-    transaction.on_commit(lambda: run_job_task.delay(job_id))
+    def send() -> None:
+        for job_id in job_ids:
+            run_job_task.delay(job_id)
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -85,6 +98,7 @@ def retry_job(*, job: Job) -> Job:
     job.error = ""
     job.queued_at = timezone.now()
     job.started_at = None
+    job.heartbeat_at = None
     job.finished_at = None
     job.save()
     _enqueue_on_commit(job)
@@ -92,20 +106,27 @@ def retry_job(*, job: Job) -> Job:
 
 
 def reconcile_jobs() -> int:
-    """Re-enqueue jobs still queued long after they were sent: their broker message was lost."""
+    """Re-enqueue the jobs nobody is working on.
+
+    Queued ones still waiting long after they were sent lost their broker message; running ones
+    without a heartbeat for as long lost their worker (it died, or Redis restarted and took the
+    unacknowledged message with it).
+    """
     stale_after = timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
-    count = 0
-    for job in Job.objects.stale_queued(stale_after).only("id"):
-        with transaction.atomic():
-            updated = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
-                queued_at=timezone.now()
-            )
-            if updated:
-                _enqueue_on_commit(job)
-                count += 1
-    if count:
-        logger.warning("Re-enqueued %s job(s) whose broker message was lost", count)
-    return count
+    with transaction.atomic():
+        # Locked rows are skipped: a worker is claiming them, or another reconciler has them.
+        stale = Job.objects.stale(stale_after).select_for_update(skip_locked=True)
+        job_ids = [str(pk) for pk in stale.values_list("pk", flat=True)]
+        if not job_ids:
+            return 0
+        # Back in the queue and re-stamped, so the next pass does not send them again; the next
+        # claim takes over from a dead run (its attempt number makes the old run's writes void).
+        Job.objects.filter(pk__in=job_ids).update(
+            status=Job.Status.QUEUED, queued_at=timezone.now(), progress=0, message=""
+        )
+        _enqueue_ids_on_commit(job_ids)
+    logger.warning("Re-enqueued %s job(s) whose message or worker was lost", len(job_ids))
+    return len(job_ids)
 
 
 def _claim(job_id: str) -> Job | None:
@@ -115,17 +136,20 @@ def _claim(job_id: str) -> Job | None:
         job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.is_finished:
             return None
+        now = timezone.now()
+        last_sign_of_life = job.heartbeat_at or job.started_at
         running_elsewhere = (
             job.status == Job.Status.RUNNING
-            and job.started_at is not None
-            and job.started_at > timezone.now() - stale_after
+            and last_sign_of_life is not None
+            and last_sign_of_life > now - stale_after
         )
         if running_elsewhere:
             return None
         job.status = Job.Status.RUNNING
-        job.attempts += 1
-        job.started_at = timezone.now()
-        job.save(update_fields=["status", "attempts", "started_at"])
+        job.attempts += 1  # from here on, a run presumed dead can no longer write to the job
+        job.started_at = now
+        job.heartbeat_at = now
+        job.save(update_fields=["status", "attempts", "started_at", "heartbeat_at"])
         return job
 
 
@@ -133,17 +157,37 @@ def run_job(job_id: str) -> None:
     job = _claim(job_id)
     if job is None:
         return
+    # Progress messages and errors are read by whoever asked, in their language; a worker
+    # process has no request to take a language from.
+    creator = job.created_by if job.created_by_id else None
+    language = (creator.preferred_language if creator else "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        _run(job)
+
+
+def _this_run(job: Job) -> JobQuerySet:
+    """The job's row while this run still owns it: a newer claim bumped the attempt number."""
+    return Job.objects.filter(pk=job.pk, attempts=job.attempts)
+
+
+def _run(job: Job) -> None:
     kind = _KINDS.get(job.kind)
 
     def report(percent: int, message: str = "") -> None:
-        Job.objects.filter(pk=job.pk).update(
-            progress=max(0, min(100, int(percent))), message=message[:255]
+        owned = _this_run(job).update(
+            progress=max(0, min(100, int(percent))),
+            message=message[:255],
+            heartbeat_at=timezone.now(),
         )
+        if not owned:
+            raise _Superseded
 
     try:
         if kind is None:
             raise JobError(_("This kind of job is no longer available."))
         result = kind.handler(job, report)
+    except _Superseded:
+        logger.warning("Job %s (%s): a newer run took it over; this one stops", job.pk, job.kind)
     except JobError as exc:
         _finish(job, status=Job.Status.FAILED, error=str(exc))
     except Exception as exc:
@@ -163,4 +207,4 @@ def _finish(job: Job, *, status: str, result: dict | None = None, error: str = "
         fields["progress"] = 100
         fields["result_file"] = result.get("file", "")
         fields["result_url"] = result.get("url", "")
-    Job.objects.filter(pk=job.pk).update(**fields)
+    _this_run(job).update(**fields)

@@ -94,8 +94,16 @@ class JobQuerySet(models.QuerySet["Job"]):
             return self
         return self.filter(created_by=user)
 
-    def stale_queued(self, older_than: timezone.timedelta) -> "JobQuerySet":
-        return self.filter(status=Job.Status.QUEUED, queued_at__lt=timezone.now() - older_than)
+    def stale(self, older_than: timezone.timedelta) -> "JobQuerySet":
+        """Jobs nobody is working on: queued but never picked up, or running without a sign
+        of life (their worker died, or the broker lost the message of a late-acked task)."""
+        cutoff = timezone.now() - older_than
+        return self.filter(
+            models.Q(status=Job.Status.QUEUED, queued_at__lt=cutoff)
+            | models.Q(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff)
+            # Rows from before heartbeats existed: their start is the last sign of life.
+            | models.Q(status=Job.Status.RUNNING, heartbeat_at__isnull=True, started_at__lt=cutoff)
+        )
 
 
 class Job(models.Model):
@@ -130,6 +138,9 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     queued_at = models.DateTimeField(_("queued"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # Stamped when a run starts and at every progress report: a running job whose heartbeat
+    # is older than JOB_STALE_AFTER_SECONDS is taken to have lost its worker.
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     objects = JobQuerySet.as_manager()

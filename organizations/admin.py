@@ -10,6 +10,7 @@ from .models import (
     ThematicArea,
     Tier,
 )
+from .services import create_organization, update_organization
 
 
 class PersonInline(admin.TabularInline):
@@ -64,10 +65,32 @@ class OrganizationAdmin(admin.ModelAdmin):
     inlines = [MembershipInline, PersonInline, ChangeInline]
     list_select_related = ["tier"]
 
+    def save_model(self, request, obj, form, change) -> None:
+        # Admin edits go through the profile services so they land in the organization's
+        # history (who, when, which fields) like every other edit.
+        if change:
+            # `obj` already carries the posted values; the service compares against the row.
+            current = Organization.objects.get(pk=obj.pk)
+            fields = {name: form.cleaned_data[name] for name in form.changed_data}
+            update_organization(organization=current, changed_by=request.user, fields=fields)
+            return
+        created = create_organization(created_by=request.user, fields=dict(form.cleaned_data))
+        # The admin goes on with `obj` (inlines, log entry, redirect): make it the saved row.
+        obj.pk = created.pk
+        obj._state.adding = False
+        obj._state.db = created._state.db
+
+    def save_related(self, request, form, formsets, change) -> None:
+        # No form.save_m2m(): the service already applied (and recorded) the many-to-many
+        # fields, and re-saving them all would overwrite concurrent edits the admin never made.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
 
 @admin.register(Tier)
 class TierAdmin(admin.ModelAdmin):
     list_display = ["number", "name_en", "name_es"]
+    search_fields = ["name_en", "name_es"]
 
 
 @admin.register(ThematicArea)
@@ -80,6 +103,7 @@ class ThematicAreaAdmin(admin.ModelAdmin):
 @admin.register(Population)
 class PopulationAdmin(admin.ModelAdmin):
     list_display = ["code", "name_en", "name_es"]
+    search_fields = ["code", "name_en", "name_es"]
 
 
 @admin.register(Person)
@@ -114,6 +138,16 @@ class OrganizationChangeAdmin(admin.ModelAdmin):
     search_fields = ["organization__name", "changed_by__email"]
     date_hierarchy = "changed_at"
     readonly_fields = ["organization", "changed_by", "changed_at", "changes", "note"]
+
+    # The profile history is written by the services only and never rewritten.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 from . import admin_capacity  # noqa: E402, F401 - registers the capacity models

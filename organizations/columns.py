@@ -1,5 +1,7 @@
 """The one list of columns shared by exports, the import template and the importer."""
 
+import re
+
 COLUMNS = [
     "name",
     "acronym",
@@ -28,9 +30,16 @@ REQUIRED_COLUMNS = {"name", "state"}
 
 # Spreadsheet programs execute cells that start with these; exports neutralize them.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# An international phone number ("+52 55 1234 5678") calls no function and must survive an
+# export and re-import unchanged, so a "+" followed only by these characters is left alone.
+PHONE_NUMBER = re.compile(r"\+[0-9 ().-]+")
 
 
 def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_PREFIXES)
+        and not PHONE_NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ..access import get_job_for_user
 from ..jobs import job_files_dir, job_kind, retry_job
@@ -20,14 +20,14 @@ def _job_context(job) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @login_required
 def job_detail(request, job_id):
     job = get_job_for_user(request, job_id)
     return render(request, "jobs/detail.html", _job_context(job))
 
 
-@require_GET
+@require_safe
 @login_required
 def job_progress(request, job_id):
     """The fragment htmx polls; it stops polling once the job has finished."""
@@ -44,7 +44,7 @@ def job_retry(request, job_id):
     return redirect("job_detail", job_id=job.pk)
 
 
-@require_GET
+@require_safe
 @login_required
 def job_download(request, job_id):
     job = get_job_for_user(request, job_id)

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ..access import get_assessment_for_user, get_organization_for_user
 from ..forms_assessments import AreaRatingsForm, ReopenForm, StartAssessmentForm, ValidationForm
@@ -23,7 +23,7 @@ from ..services.assessments import (
 from ..uploads import evidence_path, save_evidence
 
 
-@require_GET
+@require_safe
 @login_required
 def assessment_list(request, pk):
     organization = get_organization_for_user(request, pk)
@@ -74,7 +74,7 @@ def _areas_with_progress(assessment: Assessment) -> list[dict]:
     return rows
 
 
-@require_GET
+@require_safe
 @login_required
 def assessment_detail(request, assessment_pk):
     assessment = get_assessment_for_user(request, assessment_pk)
@@ -259,7 +259,7 @@ def assessment_reopen(request, assessment_pk):
     return redirect("organizations:assessment", assessment.pk)
 
 
-@require_GET
+@require_safe
 @login_required
 def evidence_download(request, assessment_pk, rating_pk):
     assessment = get_assessment_for_user(request, assessment_pk)

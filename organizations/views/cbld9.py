@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..access import require_directory_access
 from ..cbld9 import available_years, cbld9_report, fiscal_year_of
@@ -30,7 +30,7 @@ def _chosen_year(request, years: list[int]) -> int:
     return years[0] if years else fiscal_year_of(timezone.localdate())
 
 
-@require_GET
+@require_safe
 @login_required
 def cbld9_page(request):
     require_directory_access(request)
@@ -43,7 +43,7 @@ def cbld9_page(request):
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def cbld9_export(request):
     require_directory_access(request)

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from csa_portal.jobs import start_job
 
@@ -24,7 +24,7 @@ def _filtered(request, params):
     return filterset, queryset, sort
 
 
-@require_GET
+@require_safe
 @login_required
 def directory(request):
     require_directory_access(request)

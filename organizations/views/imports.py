@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from csa_portal.jobs import start_job
 
@@ -59,7 +59,7 @@ def import_confirm(request):
     return redirect("job_detail", job_id=job.pk)
 
 
-@require_GET
+@require_safe
 @login_required
 def import_template(request):
     require_directory_access(request)

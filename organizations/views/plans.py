@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ..access import (
     get_action_for_user,
@@ -29,7 +29,7 @@ from ..services.plans import (
 )
 
 
-@require_GET
+@require_safe
 @login_required
 def plan_list(request, pk):
     organization = get_organization_for_user(request, pk)
@@ -69,7 +69,7 @@ def plan_create(request, pk):
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def plan_detail(request, plan_pk):
     plan = get_plan_for_user(request, plan_pk)

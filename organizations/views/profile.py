@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from csa_portal.panels import render_panels
 
@@ -12,7 +12,7 @@ from ..history import describe_changes
 from ..services import create_organization, update_organization
 
 
-@require_GET
+@require_safe
 @login_required
 def detail(request, pk):
     organization = get_organization_for_user(request, pk)
@@ -76,7 +76,7 @@ def edit(request, pk):
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def history(request, pk):
     organization = get_organization_for_user(request, pk, perm="organizations.view_history")

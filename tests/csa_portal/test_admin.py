@@ -68,3 +68,98 @@ def test_a_framework_in_use_is_read_only_and_a_new_version_can_be_made(admin_cli
         reverse("admin:organizations_framework_change", args=[copy.pk])
     )
     assert 'name="name_en"' in edit.content.decode()
+
+
+# --- organizations edited in the admin keep their history ----------------------------------
+
+
+def _posted_form_data(page) -> dict:
+    """The admin change form as the browser would send it back, inlines included."""
+    forms = [page.context["adminform"].form]
+    for inline in page.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is False or value is None:
+                continue
+            data[field.html_name] = "on" if value is True else value
+    return data
+
+
+def test_an_admin_edit_of_an_organization_is_recorded_in_its_history(cast, client_for):
+    from organizations.models import OrganizationChange, ThematicArea
+
+    client = client_for(cast.admin)
+    url = reverse("admin:organizations_organization_change", args=[cast.org.pk])
+    youth = ThematicArea.objects.get(code="youth")
+    data = _posted_form_data(client.get(url))
+    data.update(municipality="Nogales", thematic_areas=[youth.pk])
+    memberships = sorted(cast.org.memberships.values_list("user_id", "role"))
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    cast.org.refresh_from_db()
+    assert cast.org.municipality == "Nogales"
+    assert list(cast.org.thematic_areas.all()) == [youth]
+    change = OrganizationChange.objects.filter(organization=cast.org).latest("changed_at")
+    assert change.changed_by == cast.admin
+    assert change.changes == {
+        "municipality": ["Hermosillo", "Nogales"],
+        "thematic_areas": [[], [youth.pk]],
+    }
+    # The inlines were saved as posted, untouched.
+    assert sorted(cast.org.memberships.values_list("user_id", "role")) == memberships
+
+
+def test_an_organization_added_in_the_admin_is_recorded_as_created(cast, client_for):
+    from organizations.models import Organization, OrganizationChange
+
+    client = client_for(cast.admin)
+    url = reverse("admin:organizations_organization_add")
+    data = _posted_form_data(client.get(url))
+    data.update(name="Colectivo del Admin", sector="cso", state="SON", status="active")
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    organization = Organization.objects.get(name="Colectivo del Admin")
+    change = OrganizationChange.objects.get(organization=organization)
+    assert (change.note, change.changed_by) == ("created", cast.admin)
+    assert change.changes["name"] == [None, "Colectivo del Admin"]
+
+
+def test_the_profile_history_and_jobs_cannot_be_made_or_rewritten_in_the_admin(cast, client_for):
+    from csa_portal.models import Job
+    from organizations.models import OrganizationChange
+
+    client = client_for(cast.admin)
+    change = OrganizationChange.objects.filter(organization=cast.org).first()
+    job = Job.objects.create(kind="tests.nothing", created_by=cast.staff)
+    change_url = reverse("admin:organizations_organizationchange_change", args=[change.pk])
+
+    assert client.get(reverse("admin:organizations_organizationchange_add")).status_code == 403
+    assert client.get(reverse("admin:csa_portal_job_add")).status_code == 403
+    assert client.get(change_url).status_code == 200  # it can still be read
+    assert client.post(change_url, {"note": "rewritten"}).status_code == 403
+    delete_url = reverse("admin:organizations_organizationchange_delete", args=[change.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert OrganizationChange.objects.get(pk=change.pk).note == change.note
+    assert client.get(reverse("admin:csa_portal_job_change", args=[job.pk])).status_code == 200
+
+
+def test_tiers_and_populations_can_be_searched_in_the_admin(cast, client_for):
+    from organizations.models import Population, Tier
+
+    client = client_for(cast.admin)
+    tier = Tier.objects.get(number=2)
+    women = Population.objects.get(code="women")
+
+    def found(model: str, term: str) -> list:
+        url = reverse(f"admin:organizations_{model}_changelist")
+        return list(client.get(url, {"q": term}).context["cl"].result_list)
+
+    assert found("tier", tier.name_es) == [tier]
+    assert found("population", women.name_en) == [women]

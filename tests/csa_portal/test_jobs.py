@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from csa_portal import jobs
 from csa_portal.jobs import (
@@ -17,7 +17,7 @@ from csa_portal.jobs import (
     run_job,
     start_job,
 )
-from csa_portal.models import Job
+from csa_portal.models import Job, User
 
 KIND = "tests.recorder"
 
@@ -337,3 +337,141 @@ def test_a_malformed_job_id_is_404_not_500(cast, client_for):
     # The URL converter only accepts UUIDs; anything else never reaches the view.
     response = client_for(cast.staff).get("/jobs/not-a-uuid/")
     assert response.status_code == 404
+
+
+# --- heartbeats: a running job whose worker died is taken over --------------------------------
+
+
+def test_a_run_stamps_its_heartbeat_when_it_starts_and_at_every_report(cast, monkeypatch):
+    beats = []
+
+    def handler(job: Job, report) -> dict:
+        beats.append(Job.objects.get(pk=job.pk).heartbeat_at)
+        Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
+        report(50, "halfway")
+        beats.append(Job.objects.get(pk=job.pk).heartbeat_at)
+        return {}
+
+    monkeypatch.setitem(jobs._KINDS, KIND, JobKind(name=KIND, label="Test", handler=handler))
+    job = make_job(cast.staff)
+
+    run_job(str(job.pk))
+
+    job.refresh_from_db()
+    assert beats[0] == job.started_at
+    assert beats[1] > timezone.now() - timedelta(minutes=1)
+
+
+def test_reconcile_requeues_running_jobs_whose_heartbeat_stopped(
+    cast, recorder, settings, django_capture_on_commit_callbacks
+):
+    settings.JOB_STALE_AFTER_SECONDS = 60
+    long_ago = timezone.now() - timedelta(minutes=10)
+    running = {"status": Job.Status.RUNNING, "attempts": 1, "queued_at": long_ago}
+    dead = make_job(cast.staff, **running, started_at=long_ago, heartbeat_at=long_ago, progress=30)
+    from_before_heartbeats = make_job(cast.staff, **running, started_at=long_ago)
+    alive = make_job(cast.staff, **running, started_at=long_ago, heartbeat_at=timezone.now())
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert reconcile_jobs() == 2
+        assert reconcile_jobs() == 0  # re-queued and re-stamped: not sent twice
+    dead.refresh_from_db()
+    assert (dead.status, dead.progress) == (Job.Status.QUEUED, 0)
+    assert dead.queued_at > timezone.now() - timedelta(minutes=1)
+
+    for callback in callbacks:
+        callback()
+    assert sorted(recorder.runs) == sorted([str(dead.pk), str(from_before_heartbeats.pk)])
+    for job in (dead, from_before_heartbeats):
+        job.refresh_from_db()
+        assert (job.status, job.attempts) == (Job.Status.SUCCEEDED, 2)
+    alive.refresh_from_db()
+    assert (alive.status, alive.attempts) == (Job.Status.RUNNING, 1)
+
+
+def test_run_job_leaves_a_long_running_job_whose_heartbeat_is_fresh(cast, recorder, settings):
+    settings.JOB_STALE_AFTER_SECONDS = 60
+    job = make_job(
+        cast.staff,
+        status=Job.Status.RUNNING,
+        started_at=timezone.now() - timedelta(hours=1),
+        heartbeat_at=timezone.now(),
+        attempts=1,
+    )
+    run_job(str(job.pk))
+    job.refresh_from_db()
+    assert recorder.runs == []
+    assert (job.status, job.attempts) == (Job.Status.RUNNING, 1)
+
+
+@pytest.mark.parametrize("reports_after_takeover", [True, False])
+def test_a_run_presumed_dead_cannot_write_over_the_run_that_took_over(
+    cast, settings, monkeypatch, reports_after_takeover
+):
+    settings.JOB_STALE_AFTER_SECONDS = 60
+    went_on = []
+
+    def handler(job: Job, report) -> dict:
+        report(10, "started")
+        # This worker stalls past the limit; meanwhile another run claims the job.
+        stalled = timezone.now() - timedelta(minutes=5)
+        Job.objects.filter(pk=job.pk).update(heartbeat_at=stalled)
+        assert jobs._claim(str(job.pk)) is not None
+        if reports_after_takeover:
+            report(90, "too late")
+            went_on.append(True)
+        return {"from": "the stalled run"}
+
+    monkeypatch.setitem(jobs._KINDS, KIND, JobKind(name=KIND, label="Test", handler=handler))
+    job = make_job(cast.staff)
+
+    run_job(str(job.pk))
+
+    job.refresh_from_db()
+    assert went_on == []  # a report after the takeover stops the stalled run
+    assert (job.status, job.attempts, job.progress, job.message) == (
+        Job.Status.RUNNING,
+        2,
+        10,
+        "started",
+    )
+    assert (job.result, job.finished_at) == ({}, None)
+
+
+# --- language: a worker speaks the language of whoever asked --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("creator_language", "active", "expected"),
+    [("en", "es", "en"), ("es", "en", "es"), (None, "en", "es")],
+)
+def test_a_job_runs_in_the_language_of_whoever_asked(
+    cast, settings, monkeypatch, creator_language, active, expected
+):
+    settings.LANGUAGE_CODE = "es"
+    seen = []
+
+    def handler(job: Job, report) -> dict:
+        seen.append(translation.get_language())
+        report(50, translation.gettext("Writing organizations"))
+        raise JobError(translation.gettext("This kind of job is no longer available."))
+
+    monkeypatch.setitem(jobs._KINDS, KIND, JobKind(name=KIND, label="Test", handler=handler))
+    creator = None
+    if creator_language:
+        creator = cast.staff
+        User.objects.filter(pk=creator.pk).update(preferred_language=creator_language)
+    job = make_job(creator)
+
+    with translation.override(active):  # whatever the worker process happens to speak
+        run_job(str(job.pk))
+
+    job.refresh_from_db()
+    assert seen == [expected]
+    english = expected == "en"
+    assert job.message == ("Writing organizations" if english else "Guardando las organizaciones")
+    assert job.error == (
+        "This kind of job is no longer available."
+        if english
+        else "Este tipo de tarea ya no está disponible."
+    )

@@ -135,3 +135,33 @@ def test_an_unknown_format_falls_back_to_csv(organizations, client_for):
     assert response["Content-Type"].startswith("text/csv")
     _header, *rows = csv_rows(response.content)
     assert len(rows) == 5
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_export_keeps_international_phone_numbers_as_they_are(cast, client_for, file_format):
+    make_organization("Colectivo Telefónico", rfc="TEL010101AB1", phone="+52 (55) 1234-5678")
+
+    response = export(client_for(cast.staff), {"q": "TEL010101AB1"}, file_format)
+
+    _header, row = rows_of(file_format, response.content)
+    assert row[COLUMNS.index("phone")] == "+52 (55) 1234-5678"
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("+52 55 1234 5678", "+52 55 1234 5678"),
+        ("+1 (555) 010-0000", "+1 (555) 010-0000"),
+        ("+52.55.1234.5678", "+52.55.1234.5678"),
+        ("+52 55 1234 5678+SUM(A1:A2)", "'+52 55 1234 5678+SUM(A1:A2)"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("+52\t55", "'+52\t55"),
+        ("=1+2", "'=1+2"),
+        ("-52 55", "'-52 55"),
+        (52, 52),
+    ],
+)
+def test_safe_cell_neutralizes_formulas_but_not_phone_numbers(value, cell):
+    from organizations.columns import safe_cell
+
+    assert safe_cell(value) == cell
