@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from .action_support import support_links
 from .models import Action, AreaScore, Assessment, Goal, ImprovementPlan
 
 
@@ -67,4 +68,11 @@ def goal_progress(plan: ImprovementPlan) -> list[GoalProgress]:
 
 
 def plan_actions(plan: ImprovementPlan) -> list[Action]:
-    return list(plan.actions.select_related("goal__area", "responsible").order_by("due_date", "id"))
+    """The plan's actions, each with `served_by`: the grants, cases ... that serve it."""
+    actions = list(
+        plan.actions.select_related("goal__area", "responsible").order_by("due_date", "id")
+    )
+    links = support_links([action.pk for action in actions])
+    for action in actions:
+        action.served_by = links.get(action.pk, [])
+    return actions

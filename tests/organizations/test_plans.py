@@ -1079,3 +1079,25 @@ def test_the_demo_has_plans_mostly_agreed_with_some_actions_started(db):
     # Running the step again adds nothing.
     demo_plans.build(lambda message: out.write(message + "\n"))
     assert ImprovementPlan.objects.count() == plans.count()
+
+
+def test_records_of_other_apps_that_serve_an_action_are_linked_on_the_plan_page(
+    cast, agreed_plan, client_for
+):
+    from organizations.action_support import _SOURCES, SupportLink, register_action_support
+
+    action = agreed_plan.actions.get()
+    asked = []
+
+    def source(action_ids):
+        asked.append(action_ids)
+        return [(action.pk, SupportLink(label="Grant: Escuelas seguras", url="/grants/1/"))]
+
+    register_action_support("test", source)
+    try:
+        html = client_for(cast.leader).get(url("plan", agreed_plan)).content.decode()
+    finally:
+        _SOURCES.pop("test")
+
+    assert asked == [[action.pk]]  # one call for all the plan's actions
+    assert '<a class="small" href="/grants/1/">Grant: Escuelas seguras</a>' in html
