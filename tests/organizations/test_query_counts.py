@@ -22,7 +22,11 @@ SMALL, LARGE = 5, 30
 # Each includes 5 of every logged-in request: session, user, and the session save (savepoint,
 # update, release) that SESSION_SAVE_EVERY_REQUEST makes.
 DIRECTORY_QUERIES = 9  # + count, tiers and themes for the filter form, one page of rows
-DETAIL_QUERIES = 11  # + organization, themes, populations, people, members, the panels
+# + organization, themes, populations, people, members, the capacity panel. Apps above add
+# their own panels to this page and lock each panel's cost in their own tests; here the page
+# must not grow with the data and stays within its budget.
+DETAIL_QUERIES = 11
+DETAIL_BUDGET = 40
 HISTORY_QUERIES = 10  # + organization, changes with their authors, three label lookups
 # A CSO person's permission checks are membership lookups a staff member skips.
 LEADER_EXTRA = {"detail": 3, "history": 2}
@@ -101,7 +105,8 @@ def test_detail_queries_do_not_grow_with_people_themes_or_members(cast, client_f
     small, large = measure(client, reverse("organizations:detail", args=[cast.org.pk]), grow)
 
     assert small == large
-    assert small == DETAIL_QUERIES + (LEADER_EXTRA["detail"] if persona == "leader" else 0)
+    assert small >= DETAIL_QUERIES + (LEADER_EXTRA["detail"] if persona == "leader" else 0)
+    assert small <= DETAIL_BUDGET
 
 
 @pytest.mark.parametrize("persona", ["staff", "leader"])
