@@ -5,3 +5,30 @@ from django.utils.translation import gettext_lazy as _
 class LegalAssistanceConfig(AppConfig):
     name = "legal_assistance"
     verbose_name = _("Legal assistance")
+
+    def ready(self) -> None:
+        from csa_portal.demo import register_demo_step
+        from csa_portal.navigation import register_nav_item
+        from organizations.action_support import register_action_support
+
+        from . import action_support, demo, panels, rules  # noqa: F401 - rules registers perms
+
+        panels.register()
+        register_action_support("legal_assistance", action_support.cases_serving)
+        register_demo_step(order=40, name="legal assistance", build=demo.build)
+        # Lawyers reach their cases from their home page: a menu item for them would cost a
+        # query on every page of every user (the role is a row of this app).
+        register_nav_item(
+            name="legal_desk",
+            label=_("Legal desk"),
+            url_name="legal_assistance:desk",
+            order=40,
+            visible=lambda user: user.is_legal_coordinator,
+        )
+        register_nav_item(
+            name="legal_cases",
+            label=_("Legal cases"),
+            url_name="legal_assistance:case_list",
+            order=40,
+            visible=lambda user: user.is_program_staff and not user.is_legal_coordinator,
+        )

@@ -10,6 +10,9 @@ from csa_portal.models import User
 from organizations.demo import LEADER_ORG
 from organizations.models import Membership, Organization, OrganizationChange, Person, Sector
 
+# The module fixture loads the demo; without this mark, run alone, it would reach the real database.
+pytestmark = pytest.mark.django_db
+
 
 def counts() -> dict[str, int]:
     return {

@@ -1,0 +1,201 @@
+"""Lists of cases for each role, the request form and the confidential access log.
+
+Lists show no confidential details (no subject or need): only the case page shows those, and
+it logs each view.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Case, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from organizations.access import get_organization_for_user
+
+from ..access import require_coordinator, require_lawyer, require_program_staff
+from ..forms import CaseFilterForm, RequestForm
+from ..models import CaseStatus, ConfidentialAccess, HoursEntry, LegalCase, Urgency
+from ..ranking import rank_firms_for_cases
+from ..services import LegalError
+from ..services.cases import add_document, request_assistance
+
+PAGE_SIZE = 50
+URGENCY_ORDER = Case(
+    When(urgency=Urgency.URGENT, then=Value(0)),
+    When(urgency=Urgency.HIGH, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+@require_safe
+@login_required
+def desk(request):
+    """The coordinators' desk: what waits for them, and the firms ranked for each case to match."""
+    require_coordinator(request)
+    waiting = list(
+        LegalCase.objects.for_lists()
+        .filter(
+            status__in=[
+                CaseStatus.REQUESTED,
+                CaseStatus.MORE_INFO,
+                CaseStatus.ACCEPTED,
+                CaseStatus.MATCHED,
+            ]
+        )
+        .annotate(urgency_order=URGENCY_ORDER)
+        .order_by("urgency_order", "opened_on", "id")
+    )
+    by_status = {status: [] for status in CaseStatus.values}
+    for case in waiting:
+        by_status[case.status].append(case)
+    to_match = by_status[CaseStatus.ACCEPTED]
+    rankings = rank_firms_for_cases(to_match)
+    return render(
+        request,
+        "legal_assistance/desk.html",
+        {
+            "to_triage": by_status[CaseStatus.REQUESTED],
+            "more_info": by_status[CaseStatus.MORE_INFO],
+            "to_match": [(case, rankings[case.pk]) for case in to_match],
+            "awaiting_firm": by_status[CaseStatus.MATCHED],
+            "in_progress": LegalCase.objects.filter(status=CaseStatus.IN_PROGRESS).count(),
+        },
+    )
+
+
+@require_safe
+@login_required
+def case_list(request):
+    """Every case, for program staff: area, status and dates (coordinators also see more)."""
+    require_program_staff(request)
+    form = CaseFilterForm(request.GET or None)
+    cases = form.filter(LegalCase.objects.for_lists()).order_by("-opened_on", "-id")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "legal_assistance/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "coordinator": request.user.is_legal_coordinator,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_safe
+@login_required
+def my_cases(request):
+    """The lawyer's firm's cases, open ones first, with the hours the firm logged on each."""
+    lawyer = require_lawyer(request)
+    decimal = DecimalField(max_digits=12, decimal_places=2)
+    hours = (
+        HoursEntry.objects.filter(case=OuterRef("pk"))
+        .values("case")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    open_first = Case(
+        When(status=CaseStatus.MATCHED, then=Value(0)),
+        When(status=CaseStatus.IN_PROGRESS, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    cases = list(
+        LegalCase.objects.of_firm(lawyer.firm_id)
+        .select_related("organization")
+        .annotate(
+            hours_total=Coalesce(
+                Subquery(hours, output_field=decimal), Value(Decimal(0)), output_field=decimal
+            ),
+            order=open_first,
+        )
+        .order_by("order", "-opened_on", "-id")
+    )
+    return render(request, "legal_assistance/my_cases.html", {"lawyer": lawyer, "cases": cases})
+
+
+@require_safe
+@login_required
+def organization_cases(request, pk):
+    organization = get_organization_for_user(request, pk, perm="legal_assistance.view_cases")
+    cases = list(organization.legal_cases.select_related("firm").order_by("-opened_on", "-id"))
+    return render(
+        request,
+        "legal_assistance/organization_cases.html",
+        {
+            "organization": organization,
+            "cases": cases,
+            "can_request": request.user.has_perm(
+                "legal_assistance.request_assistance", organization
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def request_help(request, pk):
+    organization = get_organization_for_user(
+        request, pk, perm="legal_assistance.request_assistance"
+    )
+    form = RequestForm(request.POST or None, request.FILES or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                case = request_assistance(
+                    organization=organization,
+                    area=data["area"],
+                    subject=data["subject"],
+                    need=data["need"],
+                    urgency=data["urgency"],
+                    serves_action=data.get("serves_action"),
+                    requested_by=request.user,
+                )
+                if data.get("document"):
+                    add_document(
+                        case=case, upload=data["document"], description="", by=request.user
+                    )
+        except LegalError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("Your request was sent. A legal coordinator will review it.")
+            )
+            return redirect("legal_assistance:case", case.pk)
+    return render(
+        request,
+        "legal_assistance/request_form.html",
+        {"form": form, "organization": organization},
+    )
+
+
+@require_safe
+@login_required
+def access_log(request):
+    """Who viewed which case's confidential details, and when (coordinators only)."""
+    require_coordinator(request)
+    entries = ConfidentialAccess.objects.select_related(
+        "user", "case__organization", "document"
+    ).order_by("-viewed_at", "-id")
+    case_id = request.GET.get("case", "")
+    if case_id.isdigit():
+        entries = entries.filter(case_id=int(case_id))
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "legal_assistance/access_log.html",
+        {"page": page, "case_id": case_id if case_id.isdigit() else ""},
+    )

@@ -1,0 +1,168 @@
+"""The legal pages run a fixed number of queries, whatever the number of cases, messages,
+documents or hours (measured at two sizes, and locked)."""
+
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from legal_assistance.models import ComplianceItem
+from legal_assistance.services.cases import (
+    add_document,
+    add_message,
+    add_milestone,
+    add_note,
+    log_hours,
+)
+from legal_assistance.services.compliance import update_compliance_item
+
+from .helpers import TODAY, accepted_case, matched_case, pdf, requested_case, working_case
+
+SMALL, LARGE = 2, 8
+# Each count includes the 5 queries of any logged-in request (session, user, session save).
+# Case page: + case, messages, documents, milestones, hours, firm matches, notes, the access
+# row; a lawyer's and a leader's access checks add their membership (and lawyer) lookups; a
+# leader does not load the notes.
+CASE_PAGE = {"legal_coordinator": 13, "lawyer": 15, "leader": 13}
+DESK = 10  # + waiting cases, in-progress count, ranking (firms, their areas, declined pairs)
+MY_CASES = 7  # + lawyer, the firm's cases with their hours
+ORGANIZATION_CASES = 8  # + organization, its cases, (a leader: 2 permission lookups)
+CASE_LIST = 8  # + firms for the filter, count, one page of rows
+CHECKLIST = 9  # + organization, items, rows, history (a leader: 3 permission lookups)
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context)
+
+
+def measure(client, url: str, grow: Callable[[int, int], None]) -> tuple[int, int]:
+    grow(0, SMALL)
+    client.get(url)
+    small = count_queries(client, url)
+    grow(SMALL, LARGE)
+    return small, count_queries(client, url)
+
+
+@pytest.mark.parametrize("persona", list(CASE_PAGE))
+def test_case_page(cast, network, client_for, persona):
+    case = working_case(cast.org, cast.leader, cast.legal_coordinator, network.lawyer)
+
+    def grow(start: int, stop: int) -> None:
+        for i in range(start, stop):
+            add_message(case=case, author=cast.leader, text=f"Mensaje {i}")
+            add_note(case=case, author=cast.lawyer, text=f"Nota {i}")
+            add_document(case=case, upload=pdf(f"doc{i}.pdf"), description="", by=cast.leader)
+            add_milestone(case=case, title=f"Hito {i}", reached_on=TODAY, by=cast.lawyer)
+            log_hours(
+                case=case,
+                lawyer=network.lawyer,
+                worked_on=TODAY - timedelta(days=i),
+                hours=Decimal(1),
+                description="x",
+            )
+
+    client = client_for(getattr(cast, persona))
+    small, large = measure(client, reverse("legal_assistance:case", args=[case.pk]), grow)
+
+    assert (small, large) == (CASE_PAGE[persona], CASE_PAGE[persona])
+
+
+def test_case_page_with_the_ranking(cast, network, client_for):
+    case = accepted_case(cast.org, cast.leader, cast.legal_coordinator)
+    from .helpers import make_firm
+
+    def grow(start: int, stop: int) -> None:
+        for i in range(start, stop):
+            make_firm(f"Firma {i}", areas=("fiscal", "labor"))
+
+    client = client_for(cast.legal_coordinator)
+    small, large = measure(client, reverse("legal_assistance:case", args=[case.pk]), grow)
+
+    expected = CASE_PAGE["legal_coordinator"] + 3  # firms, their areas, declined pairs
+    assert (small, large) == (expected, expected)
+
+
+def test_desk(cast, network, client_for):
+    def grow(start: int, stop: int) -> None:
+        for _ in range(start, stop):
+            requested_case(cast.org, cast.leader)
+            accepted_case(cast.other_org, cast.other_leader, cast.legal_coordinator)
+            matched_case(cast.org, cast.leader, cast.legal_coordinator, network.firm)
+
+    small, large = measure(
+        client_for(cast.legal_coordinator), reverse("legal_assistance:desk"), grow
+    )
+
+    assert (small, large) == (DESK, DESK)
+
+
+def test_my_cases(cast, network, client_for):
+    def grow(start: int, stop: int) -> None:
+        for _ in range(start, stop):
+            case = working_case(cast.org, cast.leader, cast.legal_coordinator, network.lawyer)
+            log_hours(
+                case=case, lawyer=network.lawyer, worked_on=TODAY, hours=Decimal(1), description="x"
+            )
+
+    small, large = measure(client_for(cast.lawyer), reverse("legal_assistance:my_cases"), grow)
+
+    assert (small, large) == (MY_CASES, MY_CASES)
+
+
+@pytest.mark.parametrize("persona", ["staff", "leader"])
+def test_organization_cases(cast, network, client_for, persona):
+    def grow(start: int, stop: int) -> None:
+        for _ in range(start, stop):
+            working_case(cast.org, cast.leader, cast.legal_coordinator, network.lawyer)
+
+    url = reverse("legal_assistance:organization_cases", args=[cast.org.pk])
+    small, large = measure(client_for(getattr(cast, persona)), url, grow)
+
+    assert (small, large) == (
+        ORGANIZATION_CASES + (2 if persona == "leader" else 0),
+        ORGANIZATION_CASES + (2 if persona == "leader" else 0),
+    )
+
+
+def test_case_list(cast, network, client_for):
+    def grow(start: int, stop: int) -> None:
+        for _ in range(start, stop):
+            working_case(cast.org, cast.leader, cast.legal_coordinator, network.lawyer)
+            requested_case(cast.other_org, cast.other_leader)
+
+    small, large = measure(client_for(cast.staff), reverse("legal_assistance:case_list"), grow)
+
+    assert (small, large) == (CASE_LIST, CASE_LIST)
+
+
+@pytest.mark.parametrize("persona", ["staff", "leader"])
+def test_checklist(cast, client_for, persona):
+    items = list(ComplianceItem.objects.order_by("pk"))
+
+    def grow(start: int, stop: int) -> None:
+        for item in items[start * 3 : stop * 3]:
+            for status, days in (("not_compliant", 400), ("compliant", 10)):
+                update_compliance_item(
+                    organization=cast.org,
+                    item=item,
+                    status=status,
+                    evidence="Acta",
+                    checked_on=TODAY - timedelta(days=days),
+                    case=None,
+                    by=cast.staff,
+                )
+
+    url = reverse("legal_assistance:checklist", args=[cast.org.pk])
+    small, large = measure(client_for(getattr(cast, persona)), url, grow)
+
+    assert (small, large) == (
+        CHECKLIST + (3 if persona == "leader" else 0),
+        CHECKLIST + (3 if persona == "leader" else 0),
+    )
