@@ -272,6 +272,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "organizations.tasks.nightly_recompute_scores",
         "schedule": crontab(hour=2, minute=30),
     },
+    "weekly-community-reports": {
+        "task": "learning_communities.tasks.weekly_community_reports",
+        "schedule": crontab(hour=3, minute=15, day_of_week="monday"),
+    },
 }
 # Lists up to this many rows export in the request; larger ones become a background Job.
 EXPORT_SYNC_LIMIT = env_int("EXPORT_SYNC_LIMIT", 2000)

@@ -1,0 +1,2 @@
+class CommunityError(Exception):
+    """A refused change; the message says why, for the person who tried."""

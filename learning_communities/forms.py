@@ -1,0 +1,331 @@
+"""Forms of Learning Communities; each lists its fields and limits choices to what the user
+may pick (member organizations, their people)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from organizations.forms import DateInput
+from organizations.geo import MexicanState
+from organizations.models import Organization, Person
+
+from .models import (
+    Alliance,
+    Collaboration,
+    CommunityMembership,
+    Event,
+    EventNote,
+    FollowUpAction,
+    GoalProgress,
+    KeyIssue,
+    LearningCommunity,
+    Outcome,
+    SharedGoal,
+    SharedResource,
+)
+
+
+class StatesField(forms.MultipleChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=MexicanState.choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            label=_("States"),
+            **kwargs,
+        )
+
+
+class CommunityForm(forms.ModelForm):
+    states = StatesField()
+
+    class Meta:
+        model = LearningCommunity
+        fields = ["name", "description", "tier", "states", "theme", "start", "end", "status"]
+        widgets = {
+            "start": DateInput(),
+            "end": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end cannot be before the start."))
+        return cleaned
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = CommunityMembership
+        fields = ["organization", "role", "joined_on"]
+        widgets = {"joined_on": DateInput()}
+
+    def __init__(self, *args, community: LearningCommunity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.order_by("name")
+        if not self.is_bound:
+            self.initial.setdefault("joined_on", community.start)
+
+
+class EndMembershipForm(forms.Form):
+    left_on = forms.DateField(label=_("Left on"), widget=DateInput())
+
+
+def member_organizations(community: LearningCommunity, *, led_by=None):
+    """Current member organizations; with led_by, only those this user leads."""
+    members = community.memberships.current().values("organization_id")
+    queryset = Organization.objects.filter(pk__in=members).order_by("name")
+    if led_by is not None:
+        queryset = queryset.filter(
+            memberships__user=led_by, memberships__is_active=True, memberships__role="leader"
+        )
+    return queryset
+
+
+def member_people(community: LearningCommunity):
+    members = community.memberships.current().values("organization_id")
+    return (
+        Person.objects.filter(organization_id__in=members)
+        .select_related("organization")
+        .order_by("organization__name", "name")
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return f"{obj.name} · {obj.organization.name}"
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "kind",
+            "title",
+            "date",
+            "state",
+            "municipality",
+            "country",
+            "city",
+            "purpose",
+            "host",
+        ]
+        widgets = {"date": DateInput(), "purpose": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, community: LearningCommunity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = member_organizations(community)
+
+
+class AgendaProposalForm(forms.Form):
+    title = forms.CharField(label=_("Agenda item"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Proposed by"), queryset=Organization.objects.none()
+    )
+
+    def __init__(self, *args, community: LearningCommunity, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        if user.is_program_staff:
+            field.queryset = member_organizations(community)
+            field.required = False
+            field.empty_label = _("The program")
+        else:
+            field.queryset = member_organizations(community, led_by=user)
+
+
+class AgendaDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("accept", _("Accept")), ("decline", _("Decline"))]
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "decline" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Say why the item is declined."))
+        return cleaned
+
+
+class FacilitatorForm(forms.Form):
+    person = PersonChoiceField(label=_("Facilitator"), queryset=Person.objects.none())
+
+    def __init__(self, *args, community: LearningCommunity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = member_people(community)
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = EventNote
+        fields = ["kind", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+
+class FollowUpForm(forms.ModelForm):
+    owner = PersonChoiceField(label=_("Owner"), queryset=Person.objects.none())
+
+    class Meta:
+        model = FollowUpAction
+        fields = ["description", "owner", "due_on"]
+        widgets = {"due_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, community: LearningCommunity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = member_people(community)
+
+
+class FollowUpStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=FollowUpAction.Status.choices)
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = SharedGoal
+        fields = ["statement", "metric", "baseline", "target", "set_on", "due_on", "co_defined_by"]
+        widgets = {
+            "set_on": DateInput(),
+            "due_on": DateInput(),
+            "co_defined_by": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, community: LearningCommunity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["co_defined_by"].queryset = member_organizations(community)
+
+    def clean(self):
+        cleaned = super().clean()
+        baseline, target = cleaned.get("baseline"), cleaned.get("target")
+        if baseline is not None and target is not None and baseline == target:
+            self.add_error("target", _("The target must differ from the baseline."))
+        set_on, due_on = cleaned.get("set_on"), cleaned.get("due_on")
+        if set_on and due_on and due_on <= set_on:
+            self.add_error("due_on", _("The due date comes after the date the goal was agreed."))
+        return cleaned
+
+    def _post_clean(self):
+        # The service checks and saves; skip the model's own constraint validation here so a
+        # refusal reads as the service's message.
+        pass
+
+
+class ProgressForm(forms.ModelForm):
+    class Meta:
+        model = GoalProgress
+        fields = ["measured_on", "value", "note"]
+        widgets = {"measured_on": DateInput()}
+
+
+class AllianceForm(forms.ModelForm):
+    states = StatesField()
+
+    class Meta:
+        model = Alliance
+        fields = ["name", "objective", "theme", "states", "members", "started_on", "status"]
+        widgets = {
+            "started_on": DateInput(),
+            "objective": forms.Textarea(attrs={"rows": 3}),
+            "members": forms.SelectMultiple(attrs={"size": 12}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = Organization.objects.order_by("name")
+        self.fields["members"].help_text = _("Organizations of any sector.")
+
+
+class ResourceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=SharedResource.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Shared by"), queryset=Organization.objects.none()
+    )
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_("PDF, office documents or images, up to 10 MB."),
+    )
+    link = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, community: LearningCommunity, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = member_organizations(
+            community, led_by=None if user.is_program_staff else user
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("file")) == bool(cleaned.get("link")):
+            raise forms.ValidationError(_("Share either a file or a link."))
+        return cleaned
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Outcome
+        fields = [
+            "key_issue",
+            "tier",
+            "alliance",
+            "organizations",
+            "description",
+            "occurred_on",
+            "evidence",
+        ]
+        widgets = {
+            "occurred_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "evidence": forms.Textarea(attrs={"rows": 2}),
+            "organizations": forms.SelectMultiple(attrs={"size": 10}),
+        }
+
+    def __init__(self, *args, community: LearningCommunity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key_issue"].queryset = KeyIssue.objects.all()
+        self.fields["alliance"].queryset = community.alliances.order_by("name")
+        self.fields["organizations"].queryset = Organization.objects.order_by("name")
+        if not self.is_bound and community.tier_id:
+            self.initial.setdefault("tier", community.tier_id)
+
+
+class CollaborationForm(forms.ModelForm):
+    class Meta:
+        model = Collaboration
+        fields = ["first", "second", "kind", "since", "community", "note"]
+        widgets = {"since": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first", "second"):
+            self.fields[name].queryset = Organization.objects.order_by("name")
+        self.fields["community"].queryset = LearningCommunity.objects.order_by("name")
+
+    def _post_clean(self):
+        # Pair order and duplicates are the service's to check (it stores the lower id first).
+        pass
+
+
+class PeriodForm(forms.Form):
+    period_start = forms.DateField(label=_("From"), widget=DateInput())
+    period_end = forms.DateField(label=_("To"), widget=DateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The end cannot be before the start."))
+        return cleaned
+
+
+class NetworkForm(forms.Form):
+    on = forms.DateField(label=_("Network on"), widget=DateInput())
+    compared_to = forms.DateField(label=_("Compare with"), required=False, widget=DateInput())

@@ -1,0 +1,194 @@
+"""Communities and their members."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from organizations.models import Organization
+
+from .. import reads
+from ..access import get_community_for_user, get_membership_for_user
+from ..forms import CommunityForm, EndMembershipForm, MemberForm
+from ..models import LearningCommunity
+from ..power import chart as power_chart
+from ..services import (
+    CommunityError,
+    add_member,
+    create_community,
+    end_membership,
+    update_community,
+)
+from .common import power_chart_labels, snapshot_context
+
+MANAGE = "learning_communities.manage_community"
+
+
+@require_safe
+@login_required
+def community_list(request):
+    communities = list(
+        LearningCommunity.objects.visible_to(request.user)
+        .select_related("tier", "theme")
+        .annotate(
+            members_count=Count(
+                "memberships", filter=Q(memberships__left_on__isnull=True), distinct=True
+            ),
+            events_count=Count("events", distinct=True),
+        )
+        .order_by("status", "tier__number", "name")
+    )
+    return render(
+        request,
+        "learning_communities/list.html",
+        {"communities": communities, "can_create": request.user.is_program_staff},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def community_create(request):
+    if not request.user.has_perm(MANAGE):
+        raise PermissionDenied
+    form = CommunityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            community = create_community(fields=form.cleaned_data, created_by=request.user)
+        except CommunityError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The community was created. Add its members."))
+            return redirect("learning_communities:members", community.pk)
+    return render(request, "learning_communities/form.html", {"form": form, "community": None})
+
+
+@require_safe
+@login_required
+def community_detail(request, pk):
+    community = get_community_for_user(request, pk)
+    user = request.user
+    overview = reads.community_overview(community)
+    return render(
+        request,
+        "learning_communities/detail.html",
+        {
+            "community": community,
+            **overview,
+            **snapshot_context(overview["snapshot"]),
+            "power_chart": power_chart(overview["power_shift"], power_chart_labels()),
+            "can_manage": user.has_perm(MANAGE, community),
+            "can_share": user.has_perm("learning_communities.share_resource", community),
+            "can_report": user.has_perm("learning_communities.view_reports", community),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def community_edit(request, pk):
+    community = get_community_for_user(request, pk, perm=MANAGE)
+    form = CommunityForm(request.POST or None, instance=community)
+    if request.method == "POST" and form.is_valid():
+        community.refresh_from_db()
+        try:
+            update_community(community=community, fields=form.cleaned_data)
+        except CommunityError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect(community)
+    return render(request, "learning_communities/form.html", {"form": form, "community": community})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def members(request, pk):
+    """Everyone in the community sees the members; staff add them here."""
+    community = get_community_for_user(request, pk)
+    can_manage = request.user.has_perm(MANAGE, community)
+    form = None
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        form = MemberForm(request.POST, community=community)
+        if form.is_valid():
+            try:
+                add_member(community=community, added_by=request.user, **form.cleaned_data)
+            except CommunityError as exc:
+                form.add_error("organization", str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("%(organization)s joined the community.")
+                    % {"organization": form.cleaned_data["organization"].name},
+                )
+                return redirect("learning_communities:members", community.pk)
+    elif can_manage:
+        form = MemberForm(community=community)
+    memberships = reads.members(community)
+    return render(
+        request,
+        "learning_communities/members.html",
+        {
+            "community": community,
+            "memberships": memberships,
+            "sectors": reads.sector_counts(memberships),
+            "form": form,
+            "end_form": EndMembershipForm() if can_manage else None,
+            "can_manage": can_manage,
+        },
+    )
+
+
+@require_POST
+@login_required
+def member_end(request, pk, membership_pk):
+    membership = get_membership_for_user(request, pk, membership_pk)
+    form = EndMembershipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date the organization left."))
+    else:
+        try:
+            end_membership(membership=membership, left_on=form.cleaned_data["left_on"])
+        except CommunityError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(organization)s left the community.")
+                % {"organization": membership.organization.name},
+            )
+    return redirect("learning_communities:members", pk)
+
+
+@require_safe
+@login_required
+def member_profile(request, pk, organization_pk):
+    """A member's public profile, for the other members (the organization page is private)."""
+    community = get_community_for_user(request, pk)
+    membership = (
+        community.memberships.select_related("organization__tier")
+        .filter(organization_id=organization_pk)
+        .order_by(F("left_on").asc(nulls_first=True), "-joined_on")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    organization: Organization = membership.organization
+    return render(
+        request,
+        "learning_communities/member_profile.html",
+        {
+            "community": community,
+            "membership": membership,
+            "organization": organization,
+            "themes": list(organization.thematic_areas.all()),
+            "resources": list(
+                community.resources.filter(organization=organization).order_by("-shared_on")
+            ),
+        },
+    )

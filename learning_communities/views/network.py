@@ -1,0 +1,110 @@
+"""The local-system network of a community and of the whole program, and the program page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from .. import reads
+from ..access import get_community_for_user, require_staff
+from ..forms import NetworkForm, PeriodForm
+from ..models import Collaboration, Event, LearningCommunity, Report
+from ..power import chart as power_chart
+from ..power import power_shift
+from ..reports import default_program_period
+from ..services import start_network_job
+from .common import power_chart_labels, snapshot_context
+
+MANAGE = "learning_communities.manage_community"
+
+
+def _network_form(community: LearningCommunity | None) -> NetworkForm:
+    today = timezone.localdate()
+    if community is not None:
+        on = min(today, community.end) if community.end else today
+        return NetworkForm(initial={"on": on, "compared_to": community.start})
+    start, end = default_program_period()
+    return NetworkForm(initial={"on": min(end, today), "compared_to": start})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def community_network(request, pk):
+    community = get_community_for_user(request, pk)
+    can_manage = request.user.has_perm(MANAGE, community)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        form = NetworkForm(request.POST)
+        if form.is_valid():
+            job = start_network_job(
+                community=community, requested_by=request.user, **form.cleaned_data
+            )
+            return redirect("job_detail", job_id=job.pk)
+        messages.error(request, _("Give the date of the network."))
+        return redirect("learning_communities:network", community.pk)
+    return render(
+        request,
+        "learning_communities/network.html",
+        {
+            "community": community,
+            **snapshot_context(reads.latest_snapshot(community)),
+            "form": _network_form(community) if can_manage else None,
+        },
+    )
+
+
+@require_safe
+@login_required
+def program(request):
+    """Program-wide view for staff: communities, power shift, network, reports."""
+    require_staff(request)
+    rows = power_shift(Event.objects.all())
+    communities = list(
+        LearningCommunity.objects.select_related("tier")
+        .annotate(
+            members_count=Count(
+                "memberships", filter=Q(memberships__left_on__isnull=True), distinct=True
+            ),
+            events_count=Count("events", distinct=True),
+        )
+        .order_by(F("tier__number").asc(nulls_last=True), "name")
+    )
+    start, end = default_program_period()
+    return render(
+        request,
+        "learning_communities/program.html",
+        {
+            "communities": communities,
+            "power_shift": rows,
+            "power_chart": power_chart(rows, power_chart_labels()),
+            **snapshot_context(reads.latest_snapshot(None)),
+            "network_form": _network_form(None),
+            "report_form": PeriodForm(initial={"period_start": start, "period_end": end}),
+            "reports": list(
+                Report.objects.filter(kind=Report.Kind.PROGRAM).select_related("built_by")[:10]
+            ),
+            "collaborations": list(
+                Collaboration.objects.select_related("first", "second").order_by("-since", "-id")[
+                    :10
+                ]
+            ),
+            "collaborations_count": Collaboration.objects.count(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def program_network_start(request):
+    require_staff(request)
+    form = NetworkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date of the network."))
+        return redirect("learning_communities:program")
+    job = start_network_job(community=None, requested_by=request.user, **form.cleaned_data)
+    return redirect("job_detail", job_id=job.pk)

@@ -1,0 +1,128 @@
+"""Community and program reports: started as jobs, shown as pages, downloaded as PDF/XLSX."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from ..access import get_community_for_user, get_report_for_user, require_staff
+from ..files import report_path
+from ..forms import PeriodForm
+from ..models import Report
+from ..network import legend
+from ..reports import default_program_period, totals
+from ..services import CommunityError, start_community_report, start_program_report
+
+REPORTS = "learning_communities.view_reports"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def community_reports(request, pk):
+    community = get_community_for_user(request, pk, perm=REPORTS)
+    today = timezone.localdate()
+    end = min(today, community.end) if community.end else today
+    form = PeriodForm(
+        request.POST or None, initial={"period_start": community.start, "period_end": end}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = start_community_report(
+                community=community,
+                start=form.cleaned_data["period_start"],
+                end=form.cleaned_data["period_end"],
+                requested_by=request.user,
+            )
+        except CommunityError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("job_detail", job_id=job.pk)
+    return render(
+        request,
+        "learning_communities/reports/list.html",
+        {
+            "community": community,
+            "form": form,
+            "reports": list(community.reports.select_related("built_by")[:20]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def program_reports(request):
+    require_staff(request)
+    start, end = default_program_period()
+    form = PeriodForm(request.POST or None, initial={"period_start": start, "period_end": end})
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = start_program_report(
+                start=form.cleaned_data["period_start"],
+                end=form.cleaned_data["period_end"],
+                requested_by=request.user,
+            )
+        except CommunityError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("job_detail", job_id=job.pk)
+    return render(
+        request,
+        "learning_communities/reports/list.html",
+        {
+            "community": None,
+            "form": form,
+            "reports": list(
+                Report.objects.filter(kind=Report.Kind.PROGRAM).select_related("built_by")[:20]
+            ),
+        },
+    )
+
+
+@require_safe
+@login_required
+def report_detail(request, report_pk):
+    report = get_report_for_user(request, report_pk)
+    network = report.data.get("network", {})
+    return render(
+        request,
+        "learning_communities/reports/detail.html",
+        {
+            "report": report,
+            "data": report.data,
+            "totals": totals(report.data),
+            # Our own drawings, names escaped when drawn.
+            "svg_start": mark_safe(network.get("svg_start", "")),  # noqa: S308
+            "svg_end": mark_safe(network.get("svg_end", "")),  # noqa: S308
+            "sector_legend": legend(),
+        },
+    )
+
+
+def _download(report: Report, token: str, extension: str, content_type: str):
+    path = report_path(token)
+    if path is None:
+        raise Http404
+    name = slugify(report.community.name if report.community else _("program results"))
+    filename = f"{name}-{report.period_start}-{report.period_end}.{extension}"
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
+
+
+@require_safe
+@login_required
+def report_pdf(request, report_pk):
+    report = get_report_for_user(request, report_pk)
+    return _download(report, report.pdf_file, "pdf", "application/pdf")
+
+
+@require_safe
+@login_required
+def report_xlsx(request, report_pk):
+    report = get_report_for_user(request, report_pk)
+    return _download(report, report.xlsx_file, "xlsx", XLSX_TYPE)

@@ -1,0 +1,191 @@
+"""The community and event pages run a fixed number of queries, whatever the data size.
+
+Measured with a small and a larger community: the counts must be equal (no query per row)
+and equal to the locked numbers, so an extra query is a decision made here on purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from learning_communities.models import KeyIssue
+from learning_communities.services import (
+    AttendanceEntry,
+    add_facilitator,
+    add_follow_up,
+    add_note,
+    add_progress,
+    compute_network_snapshot,
+    create_alliance,
+    create_goal,
+    decide_agenda_item,
+    propose_agenda_item,
+    record_attendance,
+    record_outcome,
+    share_resource,
+)
+from organizations.models import Person, ThematicArea
+from tests.personas import make_organization, make_person
+
+from .helpers import community, event, join
+
+SMALL, LARGE = 3, 12
+
+# Locked counts. Each includes the 5 queries of every logged-in request (session, user, and
+# the session save that SESSION_SAVE_EVERY_REQUEST makes).
+# Community page: + community, members, events with facilitators (2), goals, alliances,
+# resources, outcomes, power shift (2), latest snapshot.
+COMMUNITY_QUERIES = 16
+# Event page: + event, agenda, facilitators, attendance, notes, follow-ups, suggestions (4),
+# the forms' choices (member organizations, member people twice).
+EVENT_QUERIES = 20
+# A CSO person's permission checks are membership lookups a staff member skips (community
+# page: may see it, may share; event page: may see, runs it, may propose), and a member sees
+# no forms (no suggestions, no choice lists: 9 fewer).
+MEMBER = {"community": 2, "event": -6}
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context)
+
+
+def measure(client, url: str, grow: Callable[[int, int], None]) -> tuple[int, int]:
+    grow(0, SMALL)
+    client.get(url)  # warm per-process caches
+    small = count_queries(client, url)
+    grow(SMALL, LARGE)
+    large = count_queries(client, url)
+    return small, large
+
+
+@pytest.fixture
+def lc(cast):
+    lc = community("Comunidad Medida", end=None)
+    join(lc, cast.org)
+    return lc
+
+
+def grow_community(lc, cast) -> Callable[[int, int], None]:
+    theme = ThematicArea.objects.get(code="youth")
+    issue = KeyIssue.objects.first()
+
+    def grow(start: int, stop: int) -> None:
+        for i in range(start, stop):
+            organization = make_organization(f"Organización {i:02d}")
+            join(lc, organization)
+            person = make_person(organization, f"Persona {i:02d}")
+            session = event(lc, date(2016, 2, 1) + timedelta(days=30 * i))
+            add_facilitator(event=session, person=person)
+            item = propose_agenda_item(
+                event=session,
+                title=f"Tema {i}",
+                organization=organization,
+                proposed_by=None,
+                today=date(2016, 1, 15),
+            )
+            decide_agenda_item(item=item, accept=True, decided_by=None)
+            record_attendance(event=session, entries=[AttendanceEntry(person=person)])
+            goal = create_goal(
+                community=lc,
+                statement=f"Meta {i}",
+                metric="OSC",
+                baseline=Decimal(0),
+                target=Decimal(5),
+                set_on=date(2016, 1, 1),
+                due_on=date(2030, 1, 1),
+                co_defined_by=[organization],
+                created_by=None,
+            )
+            add_progress(
+                goal=goal, measured_on=date(2017, 1, 1), value=Decimal(i), recorded_by=None
+            )
+            share_resource(
+                community=lc,
+                organization=organization,
+                kind="guideline",
+                title=f"Guía {i}",
+                link=f"https://example.org/{i}",
+                shared_by=None,
+            )
+            create_alliance(
+                fields={
+                    "name": f"Alianza {i}",
+                    "objective": "Prevenir",
+                    "theme": theme,
+                    "states": ["SON"],
+                    "started_on": date(2017, 1, 1),
+                    "status": "active",
+                },
+                members=[cast.org, organization],
+                grew_from=lc,
+            )
+            record_outcome(
+                fields={
+                    "key_issue": issue,
+                    "description": f"Resultado {i}",
+                    "occurred_on": date(2018, 1, 1),
+                },
+                organizations=[cast.org, organization],
+                community=lc,
+                created_by=None,
+            )
+        compute_network_snapshot(community=lc, on=date(2019, 1, 1))
+
+    return grow
+
+
+def grow_event(lc, session) -> Callable[[int, int], None]:
+    def grow(start: int, stop: int) -> None:
+        for i in range(start, stop):
+            organization = make_organization(f"Organización {i:02d}")
+            join(lc, organization)
+            people = [make_person(organization, f"Persona {i:02d}-{n}") for n in range(3)]
+            if i % 4 == 1:
+                add_facilitator(event=session, person=people[0])
+            for n in range(2):
+                item = propose_agenda_item(
+                    event=session,
+                    title=f"Tema {i}-{n}",
+                    organization=organization,
+                    proposed_by=None,
+                    today=date(2016, 1, 15),
+                )
+                if n:
+                    decide_agenda_item(item=item, accept=True, decided_by=None)
+            add_note(event=session, kind="note", text=f"Nota {i}", written_by=None)
+            add_follow_up(
+                event=session, description=f"Acción {i}", owner=people[1], due_on=date(2017, 1, 1)
+            )
+        members = lc.memberships.values("organization")
+        everyone = Person.objects.filter(organization__in=members)
+        record_attendance(event=session, entries=[AttendanceEntry(person=p) for p in everyone])
+
+    return grow
+
+
+@pytest.mark.parametrize("persona", ["staff", "leader"])
+def test_community_page_queries_do_not_grow(cast, client_for, lc, persona):
+    client = client_for(getattr(cast, persona))
+    small, large = measure(client, lc.get_absolute_url(), grow_community(lc, cast))
+
+    assert small == large
+    assert small == COMMUNITY_QUERIES + (MEMBER["community"] if persona == "leader" else 0)
+
+
+@pytest.mark.parametrize("persona", ["staff", "member"])
+def test_event_page_queries_do_not_grow(cast, client_for, lc, persona):
+    session = event(lc, date(2016, 6, 1))
+    client = client_for(getattr(cast, persona))
+    small, large = measure(client, session.get_absolute_url(), grow_event(lc, session))
+
+    assert small == large
+    assert small == EVENT_QUERIES + (MEMBER["event"] if persona == "member" else 0)
