@@ -37,7 +37,7 @@ class LearningCommunitiesConfig(AppConfig):
         # (A membership lookup here would add a query to every page of the portal.)
         register_nav_item(
             name="learning_communities",
-            label=_("Learning Communities"),
+            label=_("Communities"),
             url_name="learning_communities:list",
             order=30,
             visible=lambda user: user.is_authenticated,

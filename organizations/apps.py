@@ -46,7 +46,7 @@ class OrganizationsConfig(AppConfig):
         for order, (name, label, url_name) in enumerate(
             [
                 ("organizations", _("Organizations"), "organizations:directory"),
-                ("capacity", _("Capacity scores"), "organizations:capacity_list"),
+                ("capacity", _("Scores"), "organizations:capacity_list"),
                 ("cbld9", _("CBLD-9"), "organizations:cbld9"),
             ],
             start=10,
