@@ -3,40 +3,23 @@ under DATA_DIR/media/legal_assistance/ with a random name of ours, never served 
 
 from __future__ import annotations
 
-import re
-import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from organizations.uploads import UploadRejected, check_evidence
+from organizations.uploads import UploadRejected, store_checked_upload, stored_upload_path
 
 __all__ = ["UploadRejected", "delete_document", "document_path", "save_document"]
-
-STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|png|jpg|gif|docx|xlsx|pptx|odt|ods|doc|xls|ppt)$")
-
-
-def _folder() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "legal_assistance"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+FOLDER = "legal_assistance"
 
 
 def save_document(upload: UploadedFile) -> str:
     """Store a checked upload and return its stored name; raise UploadRejected with a reason."""
-    stored_name = f"{uuid.uuid4().hex}.{check_evidence(upload)}"
-    with (_folder() / stored_name).open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return stored_name
+    return store_checked_upload(upload, FOLDER)
 
 
 def document_path(stored_name: str) -> Path | None:
-    if not STORED_NAME.match(stored_name or ""):
-        return None
-    path = _folder() / stored_name
-    return path if path.is_file() else None
+    return stored_upload_path(FOLDER, stored_name)
 
 
 def delete_document(stored_name: str) -> None:

@@ -82,19 +82,35 @@ def check_evidence(upload: UploadedFile) -> str:
     return extension
 
 
-def save_evidence(upload: UploadedFile) -> str:
-    """Store a checked evidence file under a name of ours and return that name."""
+def private_folder(name: str) -> Path:
+    """A folder under MEDIA_ROOT (DATA_DIR/media): never served as static files."""
+    path = Path(settings.MEDIA_ROOT) / name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store_checked_upload(upload: UploadedFile, folder: str) -> str:
+    """Check an upload by content, store it in private_folder(folder) under a random name of
+    ours and return that name (the uploaded name is never used for a path)."""
     token = f"{uuid.uuid4().hex}.{check_evidence(upload)}"
-    folder = settings.MEDIA_ROOT / "evidence"
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / token).open("wb") as out:
+    with (private_folder(folder) / token).open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
     return token
 
 
-def evidence_path(token: str) -> Path | None:
+def stored_upload_path(folder: str, token: str) -> Path | None:
+    """The file a stored name points at, or None for a name we could not have made."""
     if not EVIDENCE_TOKEN.match(token or ""):
         return None
-    path = settings.MEDIA_ROOT / "evidence" / token
+    path = private_folder(folder) / token
     return path if path.is_file() else None
+
+
+def save_evidence(upload: UploadedFile) -> str:
+    """Store a checked evidence file under a name of ours and return that name."""
+    return store_checked_upload(upload, "evidence")
+
+
+def evidence_path(token: str) -> Path | None:
+    return stored_upload_path("evidence", token)
