@@ -16,14 +16,24 @@ class NavItem:
     label: str  # a lazy translation
     url_name: str
     order: int
-    visible: Callable  # visible(user) -> bool
+    visible: Callable  # visible(user) -> bool; visible(user, request) with_request=True
+    with_request: bool = False  # for checks that keep an answer in the session
 
 
 _ITEMS: dict[str, NavItem] = {}
 
 
-def register_nav_item(*, name: str, label, url_name: str, order: int, visible) -> None:
-    _ITEMS[name] = NavItem(name=name, label=label, url_name=url_name, order=order, visible=visible)
+def register_nav_item(
+    *, name: str, label, url_name: str, order: int, visible, with_request: bool = False
+) -> None:
+    _ITEMS[name] = NavItem(
+        name=name,
+        label=label,
+        url_name=url_name,
+        order=order,
+        visible=visible,
+        with_request=with_request,
+    )
 
 
 def main_menu(request: HttpRequest) -> dict:
@@ -36,6 +46,6 @@ def main_menu(request: HttpRequest) -> dict:
         "main_menu": [
             {"label": item.label, "url": reverse(item.url_name), "name": item.name}
             for item in items
-            if item.visible(user)
+            if (item.visible(user, request) if item.with_request else item.visible(user))
         ]
     }

@@ -7,16 +7,20 @@ from django.http import Http404, HttpRequest
 
 from .models import (
     AgendaItem,
+    Alliance,
+    Collaboration,
     CommunityMembership,
     Event,
     FollowUpAction,
     LearningCommunity,
+    Outcome,
     Report,
     SharedGoal,
     SharedResource,
 )
 
 VIEW = "learning_communities.view_community"
+MANAGE = "learning_communities.manage_community"
 
 
 def get_community_for_user(request: HttpRequest, pk: int, *, perm: str = VIEW) -> LearningCommunity:
@@ -80,25 +84,75 @@ def get_goal_for_user(request: HttpRequest, pk: int, *, perm: str = VIEW) -> Sha
     return goal
 
 
-def get_resource_for_user(request: HttpRequest, pk: int) -> SharedResource:
-    """A shared resource follows its community: non-members get 404."""
-    resource = SharedResource.objects.select_related("community").filter(pk=pk).first()
+def get_resource_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> SharedResource:
+    """A shared resource follows its community: non-members get 404. Changing it is for staff
+    and the leaders of the organization that shared it (403 for the other members)."""
+    resource = (
+        SharedResource.objects.select_related("community", "organization").filter(pk=pk).first()
+    )
     if resource is None or not request.user.has_perm(VIEW, resource.community):
         raise Http404
+    if write and not request.user.has_perm("learning_communities.change_resource", resource):
+        raise PermissionDenied
     return resource
 
 
+def _scoped(request: HttpRequest, community: LearningCommunity | None, manage: bool) -> None:
+    """A record of a community (or of an alliance grown from one) follows that community; a
+    record of no community is the program's: staff only, 404 for everyone else."""
+    user = request.user
+    if community is None:
+        if not user.has_perm(MANAGE):
+            raise Http404
+        return
+    if not user.has_perm(VIEW, community):
+        raise Http404
+    if manage and not user.has_perm(MANAGE, community):
+        raise PermissionDenied
+
+
+def get_alliance_for_user(request: HttpRequest, pk: int, *, manage: bool = True) -> Alliance:
+    alliance = Alliance.objects.select_related("grew_from").filter(pk=pk).first()
+    if alliance is None:
+        raise Http404
+    _scoped(request, alliance.grew_from, manage)
+    return alliance
+
+
+def get_outcome_for_user(request: HttpRequest, pk: int, *, manage: bool = True) -> Outcome:
+    outcome = (
+        Outcome.objects.select_related("community", "alliance__grew_from").filter(pk=pk).first()
+    )
+    if outcome is None:
+        raise Http404
+    community = outcome.community or (outcome.alliance.grew_from if outcome.alliance else None)
+    _scoped(request, community, manage)
+    return outcome
+
+
+def get_collaboration_for_user(request: HttpRequest, pk: int) -> Collaboration:
+    """Collaboration records are the program's: staff only (403 like recording one)."""
+    if not request.user.has_perm(MANAGE):
+        raise PermissionDenied
+    collaboration = Collaboration.objects.select_related("first", "second").filter(pk=pk).first()
+    if collaboration is None:
+        raise Http404
+    return collaboration
+
+
 def get_report_for_user(request: HttpRequest, pk: int) -> Report:
-    """Reports hold members' capacity scores: staff only. Members of the community get 403,
-    everyone else 404."""
+    """A built community report is read by staff and the community's members (others 404);
+    the program results report by staff only (403 for other logins)."""
     report = Report.objects.select_related("community").filter(pk=pk).first()
     if report is None:
         raise Http404
     if request.user.has_perm("learning_communities.view_reports", report):
         return report
-    if report.community is not None and request.user.has_perm(VIEW, report.community):
-        raise PermissionDenied
-    if report.community is None and request.user.is_authenticated:
+    if report.community is not None:
+        if request.user.has_perm(VIEW, report.community):
+            return report
+        raise Http404
+    if request.user.is_authenticated:
         raise PermissionDenied
     raise Http404
 

@@ -1,6 +1,25 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+MENU_SESSION_KEY = "lc_menu"
+
+
+def menu_visible(user, request) -> bool:
+    """Staff: no query. Others: one EXISTS query on their first page, then the answer is kept in
+    the session (a login made before joining an organization shows the item after the next
+    login; one that leaves keeps an item that leads to an empty list)."""
+    if user.is_program_staff:
+        return True
+    session = getattr(request, "session", None)
+    if session is not None and MENU_SESSION_KEY in session:
+        return bool(session[MENU_SESSION_KEY])
+    from organizations.models import Membership
+
+    belongs = Membership.objects.active().filter(user=user).exists()
+    if session is not None:
+        session[MENU_SESSION_KEY] = belongs
+    return belongs
+
 
 class LearningCommunitiesConfig(AppConfig):
     name = "learning_communities"
@@ -33,13 +52,14 @@ class LearningCommunitiesConfig(AppConfig):
             result_template="learning_communities/jobs/report_result.html",
         )
         panels.register()
-        # Everyone logged in: CSO people reach their communities, others see an empty list.
-        # (A membership lookup here would add a query to every page of the portal.)
+        # Program staff, and people who belong to an organization (they may take part in
+        # communities); not lawyers or other logins, who would only find an empty list.
         register_nav_item(
             name="learning_communities",
             label=_("Communities"),
             url_name="learning_communities:list",
             order=30,
-            visible=lambda user: user.is_authenticated,
+            visible=menu_visible,
+            with_request=True,
         )
         register_demo_step(order=50, name="learning communities", build=demo.build)

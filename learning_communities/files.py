@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from organizations.uploads import private_folder, store_checked_upload, stored_upload_path
 
 RESOURCES = "learning_communities/resources"
+OUTCOME_EVIDENCE = "learning_communities/evidence"
 REPORTS = "learning_communities/reports"
 REPORT_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|xlsx)$")
 
@@ -26,6 +27,29 @@ def save_resource_file(upload: UploadedFile) -> str:
 
 def resource_path(token: str) -> Path | None:
     return stored_upload_path(RESOURCES, token)
+
+
+def remove_resource_file(token: str) -> None:
+    _remove(resource_path(token))
+
+
+def save_outcome_evidence(upload: UploadedFile) -> str:
+    """Store a checked upload; raises organizations.uploads.UploadRejected with the reason."""
+    return store_checked_upload(upload, OUTCOME_EVIDENCE)
+
+
+def outcome_evidence_path(token: str) -> Path | None:
+    return stored_upload_path(OUTCOME_EVIDENCE, token)
+
+
+def remove_outcome_evidence(token: str) -> None:
+    _remove(outcome_evidence_path(token))
+
+
+def _remove(path: Path | None) -> None:
+    # Called on commit, once no row points at the file any more.
+    if path is not None:
+        path.unlink(missing_ok=True)
 
 
 def save_report_file(content: bytes, extension: str) -> str:

@@ -227,9 +227,19 @@ class AllianceForm(forms.ModelForm):
 
     class Meta:
         model = Alliance
-        fields = ["name", "objective", "theme", "states", "members", "started_on", "status"]
+        fields = [
+            "name",
+            "objective",
+            "theme",
+            "states",
+            "members",
+            "started_on",
+            "ended_on",
+            "status",
+        ]
         widgets = {
             "started_on": DateInput(),
+            "ended_on": DateInput(),
             "objective": forms.Textarea(attrs={"rows": 3}),
             "members": forms.SelectMultiple(attrs={"size": 12}),
         }
@@ -269,7 +279,41 @@ class ResourceForm(forms.Form):
         return cleaned
 
 
+class ResourceEditForm(forms.Form):
+    """Change a shared resource; a new file or link replaces the current one, none keeps it."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=SharedResource.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    file = forms.FileField(
+        label=_("Replace with a file"),
+        required=False,
+        help_text=_("PDF, office documents or images, up to 10 MB. Leave empty to keep it."),
+    )
+    link = forms.URLField(
+        label=_("Replace with a link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Leave empty to keep the current file or link."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("file") and cleaned.get("link"):
+            raise forms.ValidationError(_("Share either a file or a link."))
+        return cleaned
+
+
 class OutcomeForm(forms.ModelForm):
+    evidence_upload = forms.FileField(
+        label=_("Evidence file"),
+        required=False,
+        help_text=_("Optional. PDF, office documents or images, up to 10 MB."),
+    )
+    evidence_link = forms.URLField(label=_("Evidence link"), required=False, assume_scheme="https")
+
     class Meta:
         model = Outcome
         fields = [
@@ -288,13 +332,37 @@ class OutcomeForm(forms.ModelForm):
             "organizations": forms.SelectMultiple(attrs={"size": 10}),
         }
 
-    def __init__(self, *args, community: LearningCommunity, **kwargs):
+    def __init__(self, *args, community: LearningCommunity | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["key_issue"].queryset = KeyIssue.objects.all()
-        self.fields["alliance"].queryset = community.alliances.order_by("name")
+        alliances = community.alliances if community else Alliance.objects
+        self.fields["alliance"].queryset = alliances.order_by("name")
         self.fields["organizations"].queryset = Organization.objects.order_by("name")
-        if not self.is_bound and community.tier_id:
+        if not self.is_bound and community and community.tier_id:
             self.initial.setdefault("tier", community.tier_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("evidence_upload") and cleaned.get("evidence_link"):
+            self.add_error(
+                "evidence_link", _("Give either an evidence file or an evidence link, not both.")
+            )
+        return cleaned
+
+
+class OutcomeEditForm(OutcomeForm):
+    remove_evidence = forms.BooleanField(
+        label=_("Remove the evidence file or link"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence_upload"].help_text = _(
+            "Optional: replaces the current file or link. PDF, office documents or images, "
+            "up to 10 MB."
+        )
+        if not self.is_bound:
+            self.initial["evidence_link"] = self.instance.evidence_link
 
 
 class CollaborationForm(forms.ModelForm):
@@ -312,6 +380,12 @@ class CollaborationForm(forms.ModelForm):
     def _post_clean(self):
         # Pair order and duplicates are the service's to check (it stores the lower id first).
         pass
+
+
+class CollaborationEditForm(CollaborationForm):
+    class Meta(CollaborationForm.Meta):
+        fields = ["first", "second", "kind", "since", "until", "community", "note"]
+        widgets = {"since": DateInput(), "until": DateInput()}
 
 
 class PeriodForm(forms.Form):

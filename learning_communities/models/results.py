@@ -245,6 +245,10 @@ class Outcome(models.Model):
     description = models.TextField(_("description"))
     occurred_on = models.DateField(_("date"))
     evidence = models.TextField(_("evidence"), blank=True)
+    # Optional evidence beyond the text: a checked file (our stored name) or a link.
+    evidence_file = models.CharField(_("evidence file"), max_length=64, blank=True)
+    evidence_file_name = models.CharField(_("evidence file name"), max_length=255, blank=True)
+    evidence_link = models.URLField(_("evidence link"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

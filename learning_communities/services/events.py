@@ -61,15 +61,55 @@ def _check_event(community: LearningCommunity, values: dict) -> None:
             raise CommunityError(_("The host of a site visit must be a member of the community."))
 
 
-@transaction.atomic
-def create_event(*, community: LearningCommunity, fields: dict, created_by: User | None) -> Event:
+def _event_values(fields: dict) -> dict:
     values = {name: fields.get(name) for name in EVENT_FIELDS}
     for name in ("state", "municipality", "country", "city", "purpose"):
         values[name] = (values[name] or "").strip()
     if values["kind"] != Event.Kind.SITE_VISIT:
         values["host"] = None
+    if values["kind"] == Event.Kind.ONLINE_FORUM and not values["country"]:
+        # An online forum takes place nowhere in particular; a state left over from an
+        # edit would otherwise show as its place.
+        values["state"] = values["municipality"] = ""
+    return values
+
+
+@transaction.atomic
+def create_event(*, community: LearningCommunity, fields: dict, created_by: User | None) -> Event:
+    values = _event_values(fields)
     _check_event(community, values)
     return Event.objects.create(community=community, created_by=created_by, **values)
+
+
+@transaction.atomic
+def update_event(*, event: Event, fields: dict) -> Event:
+    """Change an event's details under the same checks as scheduling it."""
+    values = _event_values(fields)
+    _check_event(event.community, values)
+    if values["date"] != event.date:
+        members = set(
+            event.community.memberships.on(values["date"]).values_list("organization_id", flat=True)
+        )
+        people = list(event.facilitators.values_list("organization_id", flat=True)) + list(
+            event.attendance.values_list("organization_id", flat=True)
+        )
+        if any(org not in members for org in people):
+            raise CommunityError(
+                _(
+                    "On that date some facilitators or attendees were not of member "
+                    "organizations; change them first."
+                )
+            )
+    for name, value in values.items():
+        setattr(event, name, value)
+    event.save(update_fields=list(values))
+    return event
+
+
+@transaction.atomic
+def delete_event(*, event: Event) -> None:
+    """Cancel an event: it goes with its agenda, facilitators, attendance, notes and actions."""
+    event.delete()
 
 
 # --- Agenda ----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from organizations.models import Organization
 
 from .. import reads
 from ..access import get_community_for_user, get_membership_for_user
-from ..forms import CommunityForm, EndMembershipForm, MemberForm
+from ..forms import CommunityForm, EndMembershipForm, MemberForm, member_organizations
 from ..models import LearningCommunity
 from ..power import chart as power_chart
 from ..services import (
@@ -72,6 +72,18 @@ def community_detail(request, pk):
     community = get_community_for_user(request, pk)
     user = request.user
     overview = reads.community_overview(community)
+    can_manage = user.has_perm(MANAGE, community)
+    if can_manage:
+        can_share, resource_editors = True, None  # None: every resource
+    else:
+        # One query answers both "may share" and "which resources may I change": the member
+        # organizations this user leads (rules.is_community_leader, leads_sharing_organization).
+        led = set(member_organizations(community, led_by=user).values_list("pk", flat=True))
+        can_share, resource_editors = bool(led), led
+    for resource in overview["resources"]:
+        resource.can_change = resource_editors is None or (
+            resource.organization_id in resource_editors
+        )
     return render(
         request,
         "learning_communities/detail.html",
@@ -80,9 +92,8 @@ def community_detail(request, pk):
             **overview,
             **snapshot_context(overview["snapshot"]),
             "power_chart": power_chart(overview["power_shift"], power_chart_labels()),
-            "can_manage": user.has_perm(MANAGE, community),
-            "can_share": user.has_perm("learning_communities.share_resource", community),
-            "can_report": user.has_perm("learning_communities.view_reports", community),
+            "can_manage": can_manage,
+            "can_share": can_share,
         },
     )
 

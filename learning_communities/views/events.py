@@ -33,10 +33,12 @@ from ..services import (
     add_note,
     create_event,
     decide_agenda_item,
+    delete_event,
     propose_agenda_item,
     record_attendance,
     set_follow_up_status,
     suggest_facilitators,
+    update_event,
 )
 
 MANAGE = "learning_communities.manage_community"
@@ -65,6 +67,61 @@ def event_create(request, pk):
             return redirect(event)
     return render(
         request, "learning_communities/event_form.html", {"form": form, "community": community}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def event_edit(request, event_pk):
+    event = get_event_for_user(request, event_pk, perm=MANAGE)
+    community = event.community
+    form = EventForm(request.POST or None, instance=event, community=community)
+    if request.method == "POST" and form.is_valid():
+        event.refresh_from_db()  # the form changed the instance in memory; the service checks
+        try:
+            update_event(event=event, fields=form.cleaned_data)
+        except CommunityError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect(event)
+    return render(
+        request,
+        "learning_communities/event_form.html",
+        {"form": form, "community": community, "event": event},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def event_delete(request, event_pk):
+    """GET asks for confirmation; POST cancels the event with everything recorded for it."""
+    event = get_event_for_user(request, event_pk, perm=MANAGE)
+    community = event.community
+    if request.method == "POST":
+        delete_event(event=event)
+        messages.success(
+            request, _("The event %(title)s was cancelled and removed.") % {"title": event.title}
+        )
+        return redirect(community)
+    return render(
+        request,
+        "learning_communities/confirm_delete.html",
+        {
+            "community": community,
+            "event": event,
+            "heading": _("Cancel and remove the event %(title)s?") % {"title": event.title},
+            "consequences": [
+                _("Agenda items: %(count)s") % {"count": event.agenda_items.count()},
+                _("Facilitators: %(count)s") % {"count": event.facilitators.count()},
+                _("Attendance records: %(count)s") % {"count": event.attendance.count()},
+                _("Notes and decisions: %(count)s") % {"count": event.notes.count()},
+                _("Follow-up actions: %(count)s") % {"count": event.follow_ups.count()},
+            ],
+            "warning": _("All of these are removed with the event. This cannot be undone."),
+            "confirm_label": _("Remove the event"),
+            "cancel_url": event.get_absolute_url(),
+        },
     )
 
 

@@ -1,6 +1,7 @@
 """Community and program reports: started as jobs, shown as pages, downloaded as PDF/XLSX."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,13 +25,19 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @require_http_methods(["GET", "POST"])
 @login_required
 def community_reports(request, pk):
-    community = get_community_for_user(request, pk, perm=REPORTS)
-    today = timezone.localdate()
-    end = min(today, community.end) if community.end else today
-    form = PeriodForm(
-        request.POST or None, initial={"period_start": community.start, "period_end": end}
-    )
-    if request.method == "POST" and form.is_valid():
+    """The community's members read its built reports; staff start new ones (403 for members)."""
+    community = get_community_for_user(request, pk)
+    can_build = request.user.has_perm(REPORTS, community)
+    if request.method == "POST" and not can_build:
+        raise PermissionDenied
+    form = None
+    if can_build:
+        today = timezone.localdate()
+        end = min(today, community.end) if community.end else today
+        form = PeriodForm(
+            request.POST or None, initial={"period_start": community.start, "period_end": end}
+        )
+    if form is not None and request.method == "POST" and form.is_valid():
         try:
             job = start_community_report(
                 community=community,

@@ -39,8 +39,11 @@ from learning_communities.reference_data import ensure_key_issues
 from learning_communities.services import (
     add_facilitator,
     add_follow_up,
+    create_alliance,
     create_goal,
     propose_agenda_item,
+    record_collaboration,
+    record_outcome,
     share_resource,
 )
 from organizations.models import ThematicArea
@@ -92,6 +95,38 @@ def build(world) -> dict[str, Any]:
         upload=SimpleUploadedFile("datos.pdf", b"%PDF-1.4 datos"),
         shared_by=cast.leader,
     )
+    alliance = create_alliance(
+        fields={
+            "name": "Alianza Existente",
+            "objective": "Prevenir",
+            "theme": ThematicArea.objects.get(code="youth"),
+            "states": ["SON"],
+            "started_on": lc.start,
+            "status": "active",
+        },
+        members=[cast.org, university],
+        grew_from=lc,
+    )
+    outcome = record_outcome(
+        fields={
+            "key_issue": KeyIssue.objects.order_by("position").first(),
+            "description": "Un resultado con evidencia",
+            "occurred_on": lc.start + timedelta(days=400),
+            "alliance": alliance,
+            "evidence_upload": SimpleUploadedFile("acta.pdf", b"%PDF-1.4 acta"),
+        },
+        organizations=[cast.org, university],
+        community=lc,
+        created_by=cast.staff,
+    )
+    collaboration = record_collaboration(
+        first=cast.org,
+        second=university,
+        kind="information",
+        since=lc.start,
+        community=lc,
+        recorded_by=cast.staff,
+    )
     # A built report, written as the report job would (rendering PDFs here would slow the
     # matrix for nothing: the report job has its own tests).
     report = Report.objects.create(
@@ -114,6 +149,9 @@ def build(world) -> dict[str, Any]:
         "goal": goal,
         "resource": resource,
         "report": report,
+        "alliance": alliance,
+        "outcome": outcome,
+        "collaboration": collaboration,
     }
 
 
@@ -131,6 +169,10 @@ def _event(name: str):
 
 def _report(name: str):
     return lambda w: reverse(f"learning_communities:{name}", args=[_x(w)["report"].pk])
+
+
+def _of(name: str, key: str):
+    return lambda w: reverse(f"learning_communities:{name}", args=[_x(w)[key].pk])
 
 
 def _plain(name: str):
@@ -180,6 +222,17 @@ URLS = {
     (N + "report", ""): _report("report"),
     (N + "report_pdf", ""): _report("report_pdf"),
     (N + "report_xlsx", ""): _report("report_xlsx"),
+    (N + "event_edit", ""): _event("event_edit"),
+    (N + "event_delete", ""): _event("event_delete"),
+    (N + "goal_edit", ""): _of("goal_edit", "goal"),
+    (N + "alliance_edit", ""): _of("alliance_edit", "alliance"),
+    (N + "resource_edit", ""): _of("resource_edit", "resource"),
+    (N + "resource_delete", ""): _of("resource_delete", "resource"),
+    (N + "outcome_edit", ""): _of("outcome_edit", "outcome"),
+    (N + "outcome_delete", ""): _of("outcome_delete", "outcome"),
+    (N + "outcome_evidence", ""): _of("outcome_evidence", "outcome"),
+    (N + "collaboration_edit", ""): _of("collaboration_edit", "collaboration"),
+    (N + "collaboration_delete", ""): _of("collaboration_delete", "collaboration"),
 }
 
 
@@ -265,6 +318,45 @@ PAYLOADS = {
     N + "program_network": lambda w: {"on": "2020-01-01"},
     N + "reports": _period,
     N + "program_reports": _period,
+    N + "event_edit": lambda w: {
+        "kind": "session",
+        "title": "Sesión cambiada",
+        "date": _x(w)["event"].date.isoformat(),
+        "state": "SON",
+        "municipality": "Hermosillo",
+    },
+    N + "goal_edit": lambda w: {
+        "statement": "Compartir más metodologías",
+        "metric": "OSC",
+        "baseline": "0",
+        "target": "8",
+        "set_on": _x(w)["community"].start.isoformat(),
+        "due_on": (_x(w)["community"].start + timedelta(days=900)).isoformat(),
+        "co_defined_by": [w.cast.org.pk, _x(w)["university"].pk],
+    },
+    N + "alliance_edit": lambda w: {
+        "name": "Alianza Renombrada",
+        "objective": "Prevenir juntos",
+        "theme": ThematicArea.objects.get(code="youth").pk,
+        "states": ["SON", "COAH"],
+        "members": [w.cast.org.pk, _x(w)["university"].pk],
+        "started_on": "2016-06-01",
+        "status": "ended",
+        "ended_on": "2019-12-31",
+    },
+    N + "resource_edit": lambda w: {"kind": "methodology", "title": "Datos revisados"},
+    N + "outcome_edit": lambda w: {
+        "key_issue": KeyIssue.objects.order_by("position").first().pk,
+        "organizations": [w.cast.org.pk],
+        "description": "Un resultado corregido",
+        "occurred_on": "2019-01-01",
+    },
+    N + "collaboration_edit": lambda w: {
+        "first": w.cast.org.pk,
+        "second": _x(w)["university"].pk,
+        "kind": "joint_work",
+        "since": "2017-01-01",
+    },
 }
 
 A = LOGIN
@@ -323,12 +415,28 @@ MATRIX = [
     *_rows("network", MEMBERS_SEE, STAFF_MANAGE_POST),
     *_rows("program", STAFF_PAGE, ALL_405),
     *_rows("program_network", ALL_405, STAFF_POST),
-    # Reports hold members' capacity scores: staff only.
-    *_rows("reports", STAFF_MANAGE_GET, STAFF_MANAGE_POST),
+    # Members read the community's built reports; staff build them (members 403). The program
+    # results report is staff's.
+    *_rows("reports", MEMBERS_SEE, STAFF_MANAGE_POST),
     *_rows("program_reports", STAFF_PAGE, STAFF_POST),
-    *_rows("report", STAFF_MANAGE_GET, ALL_405),
-    *_rows("report_pdf", STAFF_MANAGE_GET, ALL_405),
-    *_rows("report_xlsx", STAFF_MANAGE_GET, ALL_405),
+    *_rows("report", MEMBERS_SEE, ALL_405),
+    *_rows("report_pdf", MEMBERS_SEE, ALL_405),
+    *_rows("report_xlsx", MEMBERS_SEE, ALL_405),
+    # Changing and removing, with a confirmation page (GET) before a removal (POST).
+    *_rows("event_edit", STAFF_MANAGE_GET, STAFF_MANAGE_POST),
+    *_rows("event_delete", STAFF_MANAGE_GET, STAFF_MANAGE_POST),
+    *_rows("goal_edit", STAFF_MANAGE_GET, STAFF_MANAGE_POST),
+    *_rows("alliance_edit", STAFF_MANAGE_GET, STAFF_MANAGE_POST),
+    # The leaders of the organization that shared it (cast.leader) and staff; its members 403.
+    *_rows("resource_edit", LEADERS_GET, LEADERS_POST),
+    *_rows("resource_delete", LEADERS_GET, LEADERS_POST),
+    *_rows("outcome_edit", STAFF_MANAGE_GET, STAFF_MANAGE_POST),
+    *_rows("outcome_delete", STAFF_MANAGE_GET, STAFF_MANAGE_POST),
+    # Evidence follows the community: its members and staff; outsiders 404.
+    *_rows("outcome_evidence", MEMBERS_SEE, ALL_405),
+    # Collaboration records are the program's: staff only (like recording one).
+    *_rows("collaboration_edit", STAFF_PAGE, STAFF_POST),
+    *_rows("collaboration_delete", STAFF_PAGE, STAFF_POST),
 ]
 
 MODELS = [
