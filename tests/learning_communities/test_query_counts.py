@@ -13,8 +13,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from learning_communities.models import KeyIssue
+from learning_communities.models import KeyIssue, Report
 from learning_communities.services import (
     AttendanceEntry,
     add_facilitator,
@@ -49,6 +50,8 @@ EVENT_QUERIES = 20
 # page: may see it, may share; event page: may see, runs it, may propose), and a member sees
 # no forms (no suggestions, no choice lists: 9 fewer).
 MEMBER = {"community": 2, "event": -6}
+# Community reports page: + community, built reports with who built them.
+REPORTS_QUERIES = 7
 
 
 def count_queries(client, url: str) -> int:
@@ -108,9 +111,10 @@ def grow_community(lc, cast) -> Callable[[int, int], None]:
             add_progress(
                 goal=goal, measured_on=date(2017, 1, 1), value=Decimal(i), recorded_by=None
             )
+            # Every other resource is cast.org's: its leader gets the edit links for those.
             share_resource(
                 community=lc,
-                organization=organization,
+                organization=cast.org if i % 2 else organization,
                 kind="guideline",
                 title=f"Guía {i}",
                 link=f"https://example.org/{i}",
@@ -133,6 +137,7 @@ def grow_community(lc, cast) -> Callable[[int, int], None]:
                     "key_issue": issue,
                     "description": f"Resultado {i}",
                     "occurred_on": date(2018, 1, 1),
+                    "evidence_link": f"https://example.org/evidencia/{i}",
                 },
                 organizations=[cast.org, organization],
                 community=lc,
@@ -189,3 +194,23 @@ def test_event_page_queries_do_not_grow(cast, client_for, lc, persona):
 
     assert small == large
     assert small == EVENT_QUERIES + (MEMBER["event"] if persona == "member" else 0)
+
+
+@pytest.mark.parametrize("persona", ["staff", "member"])
+def test_community_reports_page_queries_do_not_grow(cast, client_for, lc, persona):
+    def grow(start: int, stop: int) -> None:
+        for i in range(start, stop):
+            Report.objects.create(
+                kind=Report.Kind.COMMUNITY,
+                community=lc,
+                period_start=date(2016, 1, 1),
+                period_end=date(2016, 12, 1) + timedelta(days=i),
+                built_by=cast.staff,
+            )
+
+    url = reverse("learning_communities:reports", args=[lc.pk])
+    small, large = measure(client_for(getattr(cast, persona)), url, grow)
+
+    assert small == large
+    # 5 per request + community, reports; a member's "may see it" and "may build" lookups.
+    assert small == REPORTS_QUERIES + (1 if persona == "member" else 0)
