@@ -61,6 +61,18 @@ def get_follow_up_for_user(request: HttpRequest, event_pk: int, action_pk: int) 
     return action
 
 
+def get_facilitator_for_user(request: HttpRequest, event_pk: int, facilitator_pk: int):
+    """Staff choose facilitators (as when adding one); members 403, outsiders 404."""
+    event = get_event_for_user(request, event_pk, perm=MANAGE)
+    facilitator = (
+        event.facilitators.select_related("organization").filter(pk=facilitator_pk).first()
+    )
+    if facilitator is None:
+        raise Http404
+    facilitator.event = event
+    return facilitator
+
+
 def get_membership_for_user(
     request: HttpRequest, community_pk: int, membership_pk: int
 ) -> CommunityMembership:

@@ -299,6 +299,13 @@ class ResourceEditForm(forms.Form):
         help_text=_("Leave empty to keep the current file or link."),
     )
 
+    def __init__(self, *args, current: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if current:
+            self.fields["link"].help_text = _("Now: %(current)s. Leave empty to keep it.") % {
+                "current": current
+            }
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("file") and cleaned.get("link"):
@@ -363,6 +370,10 @@ class OutcomeEditForm(OutcomeForm):
         )
         if not self.is_bound:
             self.initial["evidence_link"] = self.instance.evidence_link
+        if self.instance.evidence_file_name:
+            self.fields["remove_evidence"].help_text = _("Now: %(current)s.") % {
+                "current": self.instance.evidence_file_name
+            }
 
 
 class CollaborationForm(forms.ModelForm):

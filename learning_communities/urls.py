@@ -32,6 +32,11 @@ urlpatterns = [
         name="agenda_decide",
     ),
     path("events/<int:event_pk>/facilitators/", events.facilitator_add, name="facilitator_add"),
+    path(
+        "events/<int:event_pk>/facilitators/<int:facilitator_pk>/remove/",
+        events.facilitator_remove,
+        name="facilitator_remove",
+    ),
     path("events/<int:event_pk>/attendance/", events.attendance, name="attendance"),
     path("events/<int:event_pk>/notes/", events.note_add, name="note_add"),
     path("events/<int:event_pk>/follow-ups/", events.follow_up_add, name="follow_up_add"),

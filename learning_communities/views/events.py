@@ -13,6 +13,7 @@ from ..access import (
     get_agenda_item_for_user,
     get_community_for_user,
     get_event_for_user,
+    get_facilitator_for_user,
     get_follow_up_for_user,
 )
 from ..forms import (
@@ -36,6 +37,7 @@ from ..services import (
     delete_event,
     propose_agenda_item,
     record_attendance,
+    remove_facilitator,
     set_follow_up_status,
     suggest_facilitators,
     update_event,
@@ -218,6 +220,33 @@ def facilitator_add(request, event_pk):
         else:
             messages.success(request, _("The facilitator was added."))
     return redirect(event)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def facilitator_remove(request, event_pk, facilitator_pk):
+    """GET asks for confirmation; POST takes the person off the event's facilitators."""
+    facilitator = get_facilitator_for_user(request, event_pk, facilitator_pk)
+    event = facilitator.event
+    if request.method == "POST":
+        remove_facilitator(facilitator=facilitator)
+        messages.success(
+            request,
+            _("%(person)s no longer facilitates this event.") % {"person": facilitator.name},
+        )
+        return redirect(event)
+    return render(
+        request,
+        "learning_communities/confirm_delete.html",
+        {
+            "community": event.community,
+            "event": event,
+            "heading": _("Remove %(person)s from the facilitators?") % {"person": facilitator.name},
+            "warning": _("The rotation history will no longer count this event for them."),
+            "confirm_label": _("Remove the facilitator"),
+            "cancel_url": event.get_absolute_url(),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -298,7 +298,12 @@ def resource_edit(request, resource_pk):
     resource = get_resource_for_user(request, resource_pk, write=True)
     community = resource.community
     initial = {"kind": resource.kind, "title": resource.title, "description": resource.description}
-    form = ResourceEditForm(request.POST or None, request.FILES or None, initial=initial)
+    form = ResourceEditForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        current=resource.file_name or resource.link,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -64,7 +64,7 @@ def build(world) -> dict[str, Any]:
     expert = make_person(university, "Dra. Experta")
     facilitator = make_person(cast.org, "Mateo Facilitador", user=cast.member)
     upcoming = event(lc, timezone.localdate() + timedelta(days=30), title="Sesión próxima")
-    add_facilitator(event=upcoming, person=facilitator)
+    facilitation = add_facilitator(event=upcoming, person=facilitator)
     item = propose_agenda_item(
         event=upcoming, title="Datos compartidos", organization=cast.org, proposed_by=cast.leader
     )
@@ -152,6 +152,7 @@ def build(world) -> dict[str, Any]:
         "alliance": alliance,
         "outcome": outcome,
         "collaboration": collaboration,
+        "facilitation": facilitation,
     }
 
 
@@ -223,6 +224,9 @@ URLS = {
     (N + "report_pdf", ""): _report("report_pdf"),
     (N + "report_xlsx", ""): _report("report_xlsx"),
     (N + "event_edit", ""): _event("event_edit"),
+    (N + "facilitator_remove", ""): lambda w: reverse(
+        N + "facilitator_remove", args=[_x(w)["event"].pk, _x(w)["facilitation"].pk]
+    ),
     (N + "event_delete", ""): _event("event_delete"),
     (N + "goal_edit", ""): _of("goal_edit", "goal"),
     (N + "alliance_edit", ""): _of("alliance_edit", "alliance"),
@@ -425,6 +429,7 @@ MATRIX = [
     # Changing and removing, with a confirmation page (GET) before a removal (POST).
     *_rows("event_edit", STAFF_MANAGE_GET, STAFF_MANAGE_POST),
     *_rows("event_delete", STAFF_MANAGE_GET, STAFF_MANAGE_POST),
+    *_rows("facilitator_remove", STAFF_MANAGE_GET, STAFF_MANAGE_POST),
     *_rows("goal_edit", STAFF_MANAGE_GET, STAFF_MANAGE_POST),
     *_rows("alliance_edit", STAFF_MANAGE_GET, STAFF_MANAGE_POST),
     # The leaders of the organization that shared it (cast.leader) and staff; its members 403.

@@ -177,6 +177,28 @@ def test_the_event_page_offers_edit_and_cancel_to_staff_only(cast, world, client
     )
 
 
+def test_staff_take_a_facilitator_off_an_event_after_confirming(cast, world, client_for):
+    from learning_communities.models import Facilitator
+
+    session = event(world.community, date(2018, 2, 1))
+    facilitator = add_facilitator(event=session, person=world.person)
+    remove = url("facilitator_remove", session.pk, facilitator.pk)
+    assert remove in text(client_for(cast.staff).get(session.get_absolute_url()))
+    assert client_for(cast.leader).get(remove).status_code == 403
+    assert client_for(cast.other_leader).post(remove).status_code == 404
+    assert client_for(cast.staff).put(remove).status_code == 405
+    other = event(world.community, date(2018, 5, 1))
+    wrong_event = url("facilitator_remove", other.pk, facilitator.pk)
+    assert client_for(cast.staff).post(wrong_event).status_code == 404
+
+    client = client_for(cast.staff)
+    assert "Remove Ana Directora from the facilitators?" in text(client.get(remove))
+    assert Facilitator.objects.filter(pk=facilitator.pk).exists()
+    response = client.post(remove, follow=True)
+    assert "Ana Directora no longer facilitates this event" in text(response)
+    assert not Facilitator.objects.filter(pk=facilitator.pk).exists()
+
+
 # --- Goals -----------------------------------------------------------------------------------
 
 
