@@ -1,21 +1,34 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 
 MENU_SESSION_KEY = "lc_menu"
 
 
+def _belongs_to_an_organization(user) -> bool:
+    from organizations.models import Membership
+
+    return Membership.objects.active().filter(user=user).exists()
+
+
+def remember_menu(sender, request, user, **kwargs) -> None:
+    """At login, keep in the session whether the user belongs to an organization, so no page
+    pays a query to decide the menu (a login-time cache for display, not domain flow)."""
+    if not user.is_program_staff and hasattr(request, "session"):
+        request.session[MENU_SESSION_KEY] = _belongs_to_an_organization(user)
+
+
 def menu_visible(user, request) -> bool:
-    """Staff: no query. Others: one EXISTS query on their first page, then the answer is kept in
-    the session (a login made before joining an organization shows the item after the next
-    login; one that leaves keeps an item that leads to an empty list)."""
+    """Staff: yes, no query. Others: the answer kept in the session at login (a session from
+    before this check pays one query on its first page). Someone who joins an organization
+    while logged in sees the item after their next login; someone who leaves keeps an item
+    that leads to an empty list until then."""
     if user.is_program_staff:
         return True
     session = getattr(request, "session", None)
     if session is not None and MENU_SESSION_KEY in session:
         return bool(session[MENU_SESSION_KEY])
-    from organizations.models import Membership
-
-    belongs = Membership.objects.active().filter(user=user).exists()
+    belongs = _belongs_to_an_organization(user)
     if session is not None:
         session[MENU_SESSION_KEY] = belongs
     return belongs
@@ -62,4 +75,5 @@ class LearningCommunitiesConfig(AppConfig):
             visible=menu_visible,
             with_request=True,
         )
+        user_logged_in.connect(remember_menu, dispatch_uid="learning_communities.remember_menu")
         register_demo_step(order=50, name="learning communities", build=demo.build)

@@ -819,15 +819,25 @@ def test_the_communities_menu_item_is_for_staff_and_organization_people(cast, cl
     assert item not in text(client_for(cast.lawyer).get(home))
 
 
-def test_the_menu_check_costs_one_query_per_session(cast, client_for):
+def test_the_menu_answer_is_kept_in_the_session_at_login(cast, client_for):
+    from learning_communities.apps import MENU_SESSION_KEY
+
+    assert client_for(cast.lawyer).session[MENU_SESSION_KEY] is False
+    assert client_for(cast.member).session[MENU_SESSION_KEY] is True
+    assert MENU_SESSION_KEY not in client_for(cast.staff).session  # staff: no query at all
+
+
+def test_a_session_without_the_answer_pays_one_query_once(cast, client_for):
+    from learning_communities.apps import MENU_SESSION_KEY
+
     client = client_for(cast.lawyer)
+    session = client.session
+    del session[MENU_SESSION_KEY]
+    session.save()
     home = reverse("home")
     with CaptureQueriesContext(connection) as first:
         client.get(home)
     with CaptureQueriesContext(connection) as second:
         client.get(home)
-    membership_lookups = [
-        q for q in first.captured_queries if '"organizations_membership"' in q["sql"]
-    ]
     assert len(first) - len(second) == 1
-    assert membership_lookups
+    assert client.session[MENU_SESSION_KEY] is False
