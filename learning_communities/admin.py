@@ -154,6 +154,8 @@ class OutcomeAdmin(admin.ModelAdmin):
     list_filter = ["key_issue", "tier"]
     search_fields = ["description", "evidence"]
     filter_horizontal = ["organizations"]
+    # Stored names of ours: a file is replaced through the outcome's page, where it is checked.
+    readonly_fields = ["evidence_file", "evidence_file_name"]
 
 
 @admin.register(Collaboration)
