@@ -33,6 +33,9 @@ class LearningCommunitiesConfig(AppConfig):
             result_template="learning_communities/jobs/report_result.html",
         )
         panels.register()
+        from . import privacy
+
+        privacy.register()
         # Everyone logged in: CSO people reach their communities, others see an empty list.
         # (A membership lookup here would add a query to every page of the portal.)
         register_nav_item(
