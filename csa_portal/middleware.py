@@ -23,8 +23,8 @@ class PrivacyNoticeMiddleware:
     """A logged-in person who has not accepted the current privacy notice is sent to accept it
     before anything else (at first login, and again when a new version is published).
 
-    The check reads the accepted version from the user row the session already loaded and the
-    current version from a per-process cache, so it adds no query to a page.
+    The check reads the user row the session already loaded (publishing a new version clears
+    everyone's acceptance), so it adds no query to a page.
     """
 
     # URL names a person can reach without accepting: leaving, switching language, reading the

@@ -55,8 +55,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("admin site access"), default=False, help_text=_("Can log into Django admin.")
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
-    # The privacy notice version this person last accepted (the history is NoticeAcceptance).
-    # Kept on the row the session already loads, so checking it costs no query per request.
+    # The current privacy notice, once this person accepted it; publishing a new version clears
+    # it for everyone (the history is NoticeAcceptance). Kept on the row the session already
+    # loads, so the check on every request costs no query.
     accepted_notice = models.ForeignKey(
         "csa_portal.PrivacyNotice",
         verbose_name=_("accepted privacy notice"),

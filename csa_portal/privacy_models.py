@@ -13,11 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PrivacyNoticeQuerySet(models.QuerySet["PrivacyNotice"]):
-    def published(self) -> PrivacyNoticeQuerySet:
-        return self.filter(published_on__lte=timezone.localdate())
-
     def current(self) -> PrivacyNotice | None:
-        return self.published().order_by("-version").first()
+        """The latest version: publishing one makes it current for everyone at once."""
+        return self.order_by("-version").first()
 
 
 class PrivacyNotice(models.Model):

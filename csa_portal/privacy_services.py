@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -72,28 +71,20 @@ def business_days_between(start: date, end: date) -> int:
 
 # --- The notice ------------------------------------------------------------------------------
 
-_CURRENT_KEY = "privacy:current-notice-id"
-_CACHE_SECONDS = 60
 
-
-def current_notice_id() -> int | None:
-    """The current notice's id, cached per process for a minute: the middleware asks on every
-    request, and a newly published version reaches every process within that minute."""
-    cached = cache.get(_CURRENT_KEY)
-    if cached is None:
-        notice = PrivacyNotice.objects.current()
-        cached = notice.pk if notice else 0
-        cache.set(_CURRENT_KEY, cached, _CACHE_SECONDS)
-    return cached or None
-
-
-def forget_current_notice() -> None:
-    cache.delete(_CURRENT_KEY)
+def current_notice() -> PrivacyNotice | None:
+    return PrivacyNotice.objects.current()
 
 
 def has_accepted_current_notice(user: User) -> bool:
-    current = current_notice_id()
-    return current is None or user.accepted_notice_id == current
+    """No query: the user row the session loaded says it. Publishing a new version clears every
+    `accepted_notice` (see require_new_acceptance), so a set one is always the current one."""
+    return user.accepted_notice_id is not None
+
+
+def require_new_acceptance() -> int:
+    """Everyone must accept again: one set-based update, seen by every process at once."""
+    return User.objects.exclude(accepted_notice=None).update(accepted_notice=None)
 
 
 @transaction.atomic
@@ -116,17 +107,23 @@ def publish_notice(
         short_en=short_en,
         summary_of_changes=summary_of_changes,
     )
-    transaction.on_commit(forget_current_notice)
+    require_new_acceptance()
     return notice
 
 
 @transaction.atomic
-def accept_notice(*, user: User, notice: PrivacyNotice, ip_address: str | None) -> None:
+def accept_notice(*, user: User, notice: PrivacyNotice, ip_address: str | None) -> bool:
+    """Record the acceptance; False (nothing recorded) when a newer version was published since
+    the person was shown this one."""
+    latest = PrivacyNotice.objects.select_for_update().order_by("-version").first()
+    if latest is None or latest.pk != notice.pk:
+        return False
     NoticeAcceptance.objects.get_or_create(
         user=user, notice=notice, defaults={"ip_address": ip_address or None}
     )
     User.objects.filter(pk=user.pk).update(accepted_notice=notice)
     user.accepted_notice = notice
+    return True
 
 
 # --- Consents --------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from ..privacy_services import (
     active_purposes,
     add_business_days,
     answer_request,
-    current_notice_id,
+    current_notice,
     execute_cancellation,
     file_request,
     personal_data_archive,
@@ -30,8 +30,7 @@ from ..privacy_services import (
 
 
 def _current_notice() -> PrivacyNotice:
-    notice_id = current_notice_id()
-    notice = PrivacyNotice.objects.filter(pk=notice_id).first() if notice_id else None
+    notice = current_notice()
     if notice is None:
         raise Http404
     return notice
@@ -57,9 +56,14 @@ def _safe_next(request) -> str:
 def privacy_notice_accept(request):
     notice = _current_notice()
     if request.method == "POST":
-        accept_notice(user=request.user, notice=notice, ip_address=request.META.get("REMOTE_ADDR"))
-        messages.success(request, _("Thank you. You accepted the privacy notice."))
-        return redirect(_safe_next(request))
+        # The version shown is posted back: a notice published meanwhile must be read first.
+        shown = request.POST.get("version")
+        if shown in (None, str(notice.version)) and accept_notice(
+            user=request.user, notice=notice, ip_address=request.META.get("REMOTE_ADDR")
+        ):
+            messages.success(request, _("Thank you. You accepted the privacy notice."))
+            return redirect(_safe_next(request))
+        return redirect(request.get_full_path())
     return render(
         request,
         "privacy/accept.html",
@@ -67,7 +71,7 @@ def privacy_notice_accept(request):
             "notice": notice,
             "next": _safe_next(request),
             "already": request.user.accepted_notice_id == notice.pk,
-            "renewal": request.user.accepted_notice_id is not None,
+            "renewal": request.user.notice_acceptances.exists(),
         },
     )
 
