@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Job, User
+from .models import Consent, DataRequest, Job, NoticeAcceptance, PrivacyNotice, User
+from .privacy_services import require_new_acceptance
 
 
 @admin.register(User)
@@ -67,3 +68,51 @@ class JobAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         # Jobs are started by the features that need them, never typed in by hand.
         return False
+
+
+class _RecordOnly(admin.ModelAdmin):
+    """Records written by the privacy workflow: readable here, never typed in or edited."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(admin.ModelAdmin):
+    """A new version is a new row (the portal asks everyone to accept it within a minute);
+    a published version is never edited: people accepted those words."""
+
+    list_display = ["version", "published_on", "created_at"]
+    search_fields = ["summary_of_changes", "full_es", "full_en"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in PrivacyNotice._meta.fields] if obj else []
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            require_new_acceptance()
+
+
+@admin.register(NoticeAcceptance)
+class NoticeAcceptanceAdmin(_RecordOnly):
+    list_display = ["user", "notice", "accepted_at", "ip_address"]
+    search_fields = ["user__email"]
+    list_filter = ["notice"]
+
+
+@admin.register(Consent)
+class ConsentAdmin(_RecordOnly):
+    list_display = ["user", "purpose", "granted_at", "revoked_at"]
+    search_fields = ["user__email", "purpose"]
+    list_filter = ["purpose"]
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(_RecordOnly):
+    list_display = ["id", "user", "kind", "status", "received_at", "due_on", "resolved_at"]
+    search_fields = ["user__email", "details"]
+    list_filter = ["kind", "status"]

@@ -10,3 +10,17 @@ class CsaPortalConfig(AppConfig):
         from .demo import build_users, register_demo_step
 
         register_demo_step(order=0, name="logins", build=build_users)
+        self._register_privacy()
+
+    @staticmethod
+    def _register_privacy() -> None:
+        from . import privacy, privacy_services
+
+        privacy.register()
+        privacy.register_personal_data(
+            name="portal", collect=privacy_services.collect_portal_data, order=0
+        )
+        # Last: the account itself is anonymized after every app has used its identity.
+        privacy.register_anonymizer(
+            name="portal", anonymize=privacy_services.anonymize_portal_user, order=1000
+        )

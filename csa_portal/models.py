@@ -55,6 +55,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("admin site access"), default=False, help_text=_("Can log into Django admin.")
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # The current privacy notice, once this person accepted it; publishing a new version clears
+    # it for everyone (the history is NoticeAcceptance). Kept on the row the session already
+    # loads, so the check on every request costs no query.
+    accepted_notice = models.ForeignKey(
+        "csa_portal.PrivacyNotice",
+        verbose_name=_("accepted privacy notice"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = UserManager()
 
@@ -157,3 +168,22 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+
+# The privacy records live in their own module; importing them here registers them.
+from .privacy_models import (  # noqa: E402
+    Consent,
+    DataRequest,
+    NoticeAcceptance,
+    PrivacyNotice,
+)
+
+__all__ = [
+    "Consent",
+    "DataRequest",
+    "Job",
+    "NoticeAcceptance",
+    "PrivacyNotice",
+    "ProgramRole",
+    "User",
+]

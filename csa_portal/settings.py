@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "csa_portal.middleware.UserLanguageMiddleware",
+    "csa_portal.middleware.PrivacyNoticeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -279,6 +280,13 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Lists up to this many rows export in the request; larger ones become a background Job.
 EXPORT_SYNC_LIMIT = env_int("EXPORT_SYNC_LIMIT", 2000)
+
+# --- Privacy (Mexico's federal personal-data law) -------------------------------------------
+# Data-subject (ARCO) requests are answered within this many business days of receipt.
+ARCO_RESPONSE_BUSINESS_DAYS = env_int("ARCO_RESPONSE_BUSINESS_DAYS", 20)
+ARCO_DUE_SOON_BUSINESS_DAYS = env_int("ARCO_DUE_SOON_BUSINESS_DAYS", 5)
+# Extra non-working days (ISO dates, comma-separated) besides weekends and statutory holidays.
+ARCO_EXTRA_HOLIDAYS = env_list("ARCO_EXTRA_HOLIDAYS", "")
 
 # --- Forms ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -53,6 +53,7 @@ urlpatterns = [
     path("accounts/", include(auth_patterns)),
     path("accounts/profile/", account.account, name="account"),
     path("language/", account.set_language, name="set_language"),
+    path("", include("csa_portal.privacy_urls")),
     path("jobs/<uuid:job_id>/", jobs.job_detail, name="job_detail"),
     path("jobs/<uuid:job_id>/progress/", jobs.job_progress, name="job_progress"),
     path("jobs/<uuid:job_id>/retry/", jobs.job_retry, name="job_retry"),

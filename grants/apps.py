@@ -14,6 +14,9 @@ class GrantsConfig(AppConfig):
         from . import action_support, demo, panels
 
         panels.register()
+        from . import privacy
+
+        privacy.register()
         register_action_support("grants", action_support.applications_serving)
         register_nav_item(
             name="grants",

@@ -65,6 +65,9 @@ class LearningCommunitiesConfig(AppConfig):
             result_template="learning_communities/jobs/report_result.html",
         )
         panels.register()
+        from . import privacy
+
+        privacy.register()
         # Program staff, and people who belong to an organization (they may take part in
         # communities); not lawyers or other logins, who would only find an empty list.
         register_nav_item(

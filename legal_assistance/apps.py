@@ -14,6 +14,9 @@ class LegalAssistanceConfig(AppConfig):
         from . import action_support, demo, panels, rules  # noqa: F401 - rules registers perms
 
         panels.register()
+        from . import privacy
+
+        privacy.register()
         register_action_support("legal_assistance", action_support.cases_serving)
         register_demo_step(order=40, name="legal assistance", build=demo.build)
         # Lawyers reach their cases from their home page: a menu item for them would cost a

@@ -32,6 +32,9 @@ class OrganizationsConfig(AppConfig):
         )
         panels.register()
         self._register_menu()
+        from . import privacy
+
+        privacy.register()
         register_demo_step(order=10, name="organizations", build=demo.build)
         register_demo_step(order=20, name="capacity", build=demo_capacity.build)
         register_demo_step(order=25, name="improvement plans", build=demo_plans.build)

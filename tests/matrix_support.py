@@ -9,7 +9,9 @@ An app adds its URLs to the matrix with a module `tests/<app>/matrix_rows.py` de
     MATRIX: list[Row]
     MODELS: list[Model]          # tables its views may write: a denied request must not change them
 
-The matrix finds these modules by themselves, so an app never edits the main matrix file.
+The matrix finds these modules by themselves, so an app never edits the main matrix file. An app
+with several independent parts may add more modules named `matrix_rows_<part>.py`; their objects
+are kept in world.extra["<app>_<part>"].
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from csa_portal.models import ProgramRole, User
+from csa_portal.models import PrivacyNotice, ProgramRole, User
+from csa_portal.privacy_services import accept_notice
 from organizations.models import Invitation, Membership, Organization, Person, Sector
 from organizations.services import add_membership, create_organization, invite_member, save_person
 
@@ -10,7 +11,17 @@ PASSWORD = "a-Strong-test-passw0rd"
 
 
 def make_user(email: str, **fields) -> User:
-    return User.objects.create_user(email, PASSWORD, display_name=email.split("@")[0], **fields)
+    user = User.objects.create_user(email, PASSWORD, display_name=email.split("@")[0], **fields)
+    accept_current_notice(user)
+    return user
+
+
+def accept_current_notice(user: User) -> None:
+    """Personas have accepted the current privacy notice, as anyone past their first login has:
+    otherwise every page would redirect them to the acceptance page."""
+    notice = PrivacyNotice.objects.current()
+    if notice is not None:
+        accept_notice(user=user, notice=notice, ip_address=None)
 
 
 def make_organization(name: str = "Colectivo de Prueba", **fields) -> Organization:
@@ -38,6 +49,12 @@ def make_invitation(
     )
     token = invitation.link.rstrip("/").rsplit("/", 1)[-1]
     return invitation, token
+
+
+def make_admin(email: str) -> User:
+    admin = User.objects.create_superuser(email, PASSWORD)
+    accept_current_notice(admin)
+    return admin
 
 
 def speak_english(*users: User) -> None:
@@ -77,7 +94,7 @@ def build_cast() -> Cast:
         other_org=other_org,
         staff=make_user("staff@test.mx", program_role=ProgramRole.STAFF),
         legal_coordinator=make_user("legal@test.mx", program_role=ProgramRole.LEGAL_COORDINATOR),
-        admin=User.objects.create_superuser("admin@test.mx", PASSWORD),
+        admin=make_admin("admin@test.mx"),
         leader=leader,
         member=member,
         other_leader=other_leader,

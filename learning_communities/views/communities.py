@@ -16,6 +16,7 @@ from ..access import get_community_for_user, get_membership_for_user
 from ..forms import CommunityForm, EndMembershipForm, MemberForm, member_organizations
 from ..models import LearningCommunity
 from ..power import chart as power_chart
+from ..privacy import listed_people
 from ..services import (
     CommunityError,
     add_member,
@@ -198,6 +199,8 @@ def member_profile(request, pk, organization_pk):
             "membership": membership,
             "organization": organization,
             "themes": list(organization.thematic_areas.all()),
+            # Only the people who consented to be listed (csa_portal's consent registry).
+            "people": list(listed_people(organization)),
             "resources": list(
                 community.resources.filter(organization=organization).order_by("-shared_on")
             ),

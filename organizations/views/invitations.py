@@ -7,6 +7,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from csa_portal.middleware import privacy_notice_exempt
+
 from ..access import get_organization_for_user
 from ..forms import AcceptInvitationForm, InvitationForm
 from ..services import accept_invitation, find_usable_invitation, invite_member
@@ -38,6 +40,7 @@ def invite(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@privacy_notice_exempt  # a page for people without an account: they accept it once logged in
 def accept(request, token):
     """Open to anyone holding a valid link: the token is the credential."""
     invitation = find_usable_invitation(token)

@@ -48,11 +48,18 @@ from tests.capacity_helpers import make_framework, validated_assessment
 from tests.matrix_support import DENIED, LOGIN, PERSONAS, Row
 from tests.personas import PASSWORD, Cast, build_cast, make_invitation, make_person
 
-# Each app's own rows: tests/<app>/matrix_rows.py (see tests/matrix_support.py).
+# Each app's own rows: tests/<app>/matrix_rows.py, and more modules of one app as
+# tests/<app>/matrix_rows_<part>.py (see tests/matrix_support.py).
 CONTRIBUTIONS = [
-    importlib.import_module(f"tests.{path.parent.name}.matrix_rows")
-    for path in sorted(Path(__file__).resolve().parents[1].glob("*/matrix_rows.py"))
+    importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
+    for path in sorted(Path(__file__).resolve().parents[1].glob("*/matrix_rows*.py"))
 ]
+
+
+def contribution_key(module) -> str:
+    """world.extra's key: the app's name, or "<app>_<part>" for a matrix_rows_<part> module."""
+    app, stem = module.__name__.split(".")[1:3]
+    return app if stem == "matrix_rows" else f"{app}_{stem.removeprefix('matrix_rows_')}"
 
 
 @dataclass
@@ -133,7 +140,7 @@ def world(db) -> World:
         action=action,
     )
     for contribution in CONTRIBUTIONS:
-        world.extra[contribution.__name__.split(".")[1]] = contribution.build(world)
+        world.extra[contribution_key(contribution)] = contribution.build(world)
     return world
 
 
