@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.html import format_html_join, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import Consent, DataRequest, Job, NoticeAcceptance, PrivacyNotice, User
+from .audit import describe
+from .models import AuditEntry, Consent, DataRequest, Job, NoticeAcceptance, PrivacyNotice, User
 from .privacy_services import require_new_acceptance
 
 
@@ -67,6 +69,49 @@ class JobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         # Jobs are started by the features that need them, never typed in by hand.
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the trail is written by the services and never edited by hand."""
+
+    list_display = ["at", "actor_label", "action", "content_type", "object_label", "note"]
+    list_filter = ["action", "content_type", ("actor", admin.RelatedOnlyFieldListFilter)]
+    date_hierarchy = "at"
+    # Not the changes: a search over them would reveal confidential values a letter at a time.
+    search_fields = ["object_label", "actor_label", "note"]
+    list_select_related = ["content_type"]
+    fields = [
+        "at",
+        "actor",
+        "actor_label",
+        "action",
+        "content_type",
+        "object_id",
+        "object_label",
+        "note",
+        "changes_shown",
+        "affected_count",
+        "affected_ids",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("changes"))
+    def changes_shown(self, entry: AuditEntry) -> str:
+        # Confidential values stay hidden here too: the admin is not a case's reader.
+        lines = describe([entry], reveal_confidential=False)[0]["lines"]
+        return format_html_join(
+            mark_safe("<br>"), "{}: {} → {}", ((x["field"], x["old"], x["new"]) for x in lines)
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

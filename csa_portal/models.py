@@ -170,6 +170,88 @@ class Job(models.Model):
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
 
 
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def for_root(self, *objects: models.Model) -> "AuditEntryQuerySet":
+        """Entries shown on the History page of these records (a grant and its application)."""
+        from django.contrib.contenttypes.models import ContentType
+
+        condition = models.Q(pk__in=[])
+        for obj in objects:
+            condition |= models.Q(root_type=ContentType.objects.get_for_model(obj), root_id=obj.pk)
+        return self.filter(condition)
+
+
+class AuditEntry(models.Model):
+    """One recorded change of a record of the program: who, when, what, each field before/after.
+
+    Written explicitly by the services that change records (csa_portal.audit), never by signals,
+    so bulk and set-based changes are recorded as well as edits of one row. Never changed after.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+        TRANSITION = "transition", _("Status changed")
+        BULK = "bulk", _("Bulk change")
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("kind of record"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Empty for a bulk entry about many records (their ids are in affected_ids).
+    object_id = models.PositiveBigIntegerField(_("record id"), null=True, blank=True)
+    # Kept as text: a deleted record's history still says what it was.
+    object_label = models.CharField(_("record"), max_length=200)
+    # The record whose History page shows this entry: a rating's assessment, a tranche's grant.
+    root_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    root_id = models.PositiveBigIntegerField(null=True, blank=True)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Who it was when it happened, kept if the user is later deleted.
+    actor_label = models.CharField(_("who (as recorded)"), max_length=200, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    # {field: [before, after]}: display-friendly JSON (labels for relations, ISO dates, the
+    # stored value of a choice, which the page shows in the reader's language).
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # Fields whose values only the people allowed to see the record's confidential part may read.
+    confidential_fields = models.JSONField(default=list, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    affected_ids = models.JSONField(_("affected records"), default=list, blank=True)
+    affected_count = models.PositiveIntegerField(_("number of records"), default=1)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["root_type", "root_id", "-at"]),
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["actor", "-at"]),
+            models.Index(fields=["-at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_label} · {self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+
 # The privacy records live in their own module; importing them here registers them.
 from .privacy_models import (  # noqa: E402
     Consent,
@@ -179,6 +261,7 @@ from .privacy_models import (  # noqa: E402
 )
 
 __all__ = [
+    "AuditEntry",
     "Consent",
     "DataRequest",
     "Job",

@@ -12,3 +12,5 @@ rules.add_perm("grants.report", is_leader_of)
 # Reviews are private to staff; decisions, tranches and the report schedule are the program's.
 rules.add_perm("grants.review", is_program_staff)
 rules.add_perm("grants.manage", is_program_staff)
+# A grant's History: staff and the organization's leaders (members see the grant itself).
+rules.add_perm("grants.view_history", is_program_staff | is_leader_of)

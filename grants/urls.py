@@ -36,6 +36,7 @@ urlpatterns = [
     path("applications/<int:pk>/award/", reviews.award, name="award"),
     # Grants
     path("<int:pk>/", grants.grant_detail, name="grant"),
+    path("<int:pk>/history/", grants.grant_history, name="grant_history"),
     path("<int:pk>/close/", grants.close, name="close"),
     path("<int:pk>/terminate/", grants.terminate, name="terminate"),
     path(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("organizations/<int:pk>/", lists.organization_cases, name="organization_cases"),
     path("organizations/<int:pk>/request/", lists.request_help, name="request"),
     path("cases/<int:pk>/", cases.case_detail, name="case"),
+    path("cases/<int:pk>/history/", cases.case_history, name="case_history"),
     path("cases/<int:pk>/triage/", cases.triage, name="triage"),
     path("cases/<int:pk>/more-info/", cases.more_info, name="more_info"),
     path("cases/<int:pk>/match/", cases.match, name="match"),

@@ -160,6 +160,8 @@ class GrantReport(models.Model):
 
     # Waiting for the grantee: the CSO may (re)submit these.
     OPEN = (Status.PENDING, Status.RETURNED)
+    # What the audit trail records about a report beyond its own fields (grants.services.reports).
+    audit_labels = {"spent": _("amount spent"), "attachments": _("attachments")}
 
     grant = models.ForeignKey(
         Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="reports"

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from csa_portal import audit
 from csa_portal.models import User
 from organizations.geo import MexicanState
 from organizations.models import Action, Organization
@@ -188,10 +189,25 @@ def submit_application(*, application: GrantApplication, by: User) -> GrantAppli
             _("The budget lines add up to %(total)s but the requested amount is %(requested)s.")
             % {"total": budget_total, "requested": locked.requested_amount}
         )
+    before = audit.snapshot(application, DECISION_FIELDS)
     application.status = GrantApplication.Status.SUBMITTED
     application.submitted_by, application.submitted_at = by, timezone.now()
     application.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    _record_transition(application, before, by)
     return application
+
+
+DECISION_FIELDS = ("status", "returned_message", "decision_reason")
+
+
+def _record_transition(application: GrantApplication, before: dict, by: User) -> None:
+    audit.record_change(
+        obj=application,
+        actor=by,
+        action=audit.Action.TRANSITION,
+        before=before,
+        after=audit.snapshot(application, DECISION_FIELDS),
+    )
 
 
 def _check_under_review(application: GrantApplication) -> None:
@@ -204,10 +220,12 @@ def return_for_changes(*, application: GrantApplication, message: str, by: User)
     _check_under_review(application)
     if not message.strip():
         raise GrantError(_("Say what the organization should change."))
+    before = audit.snapshot(application, DECISION_FIELDS)
     application.status = GrantApplication.Status.RETURNED
     application.returned_message = message.strip()
     application.returned_at = timezone.now()
     application.save(update_fields=["status", "returned_message", "returned_at", "updated_at"])
+    _record_transition(application, before, by)
 
 
 @transaction.atomic
@@ -251,9 +269,11 @@ def decline_application(*, application: GrantApplication, reason: str, by: User)
     check_can_decide(application)
     if not reason.strip():
         raise GrantError(_("Give the reason for declining."))
+    before = audit.snapshot(application, DECISION_FIELDS)
     application.status = GrantApplication.Status.DECLINED
     application.decision_reason = reason.strip()
     application.decided_by, application.decided_at = by, timezone.now()
     application.save(
         update_fields=["status", "decision_reason", "decided_by", "decided_at", "updated_at"]
     )
+    _record_transition(application, before, by)

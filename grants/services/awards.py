@@ -10,11 +10,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from csa_portal import audit
 from csa_portal.models import User
 
 from ..models import Currency, Grant, GrantApplication, GrantReport, Tranche
 from .applications import check_can_decide
 from .errors import GrantError
+
+# What the audit trail keeps of a grant, its tranches and its reports.
+GRANT_FIELDS = ("amount", "currency", "start_date", "end_date", "conditions", "status")
+END_FIELDS = ("status", "termination_reason")
+TRANCHE_FIELDS = ("number", "amount", "planned_date", "condition", "released_on", "paid_on")
+REPORT_FIELDS = ("kind", "due_date", "status")
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,7 @@ def award_application(
     check_can_decide(GrantApplication.objects.select_for_update().get(pk=application.pk))
     _check_award(amount, currency, start_date, end_date, tranches, reports)
     now = timezone.now()
+    application_before = audit.snapshot(application, ("status", "decision_reason"))
     application.status = GrantApplication.Status.AWARDED
     application.decision_reason = reason.strip()
     application.decided_by, application.decided_at = by, now
@@ -97,7 +105,7 @@ def award_application(
         awarded_at=now,
     )
     ordered = sorted(tranches, key=lambda t: t.planned_date)
-    Tranche.objects.bulk_create(
+    created_tranches = Tranche.objects.bulk_create(
         Tranche(
             grant=grant,
             number=number,
@@ -107,9 +115,44 @@ def award_application(
         )
         for number, t in enumerate(ordered, start=1)
     )
-    GrantReport.objects.bulk_create(
+    created_reports = GrantReport.objects.bulk_create(
         GrantReport(grant=grant, kind=r.kind, due_date=r.due_date)
         for r in sorted(reports, key=lambda r: (r.due_date, r.kind))
+    )
+    # The award writes its tranches and reports in bulk: one entry each, saved at once.
+    audit.record_entries(
+        [
+            audit.entry_for(
+                obj=application,
+                actor=by,
+                action=audit.Action.TRANSITION,
+                before=application_before,
+                after=audit.snapshot(application, ("status", "decision_reason")),
+                at=now,
+            ),
+            audit.entry_for(
+                obj=grant,
+                actor=by,
+                action=audit.Action.CREATE,
+                after=audit.snapshot(grant, GRANT_FIELDS),
+                at=now,
+            ),
+            *(
+                audit.entry_for(
+                    obj=row,
+                    actor=by,
+                    action=audit.Action.CREATE,
+                    after=audit.snapshot(row, fields),
+                    root=grant,
+                    at=now,
+                    label=label,
+                )
+                for row, fields, label in [
+                    *((t, TRANCHE_FIELDS, f"{grant} · {t.number}") for t in created_tranches),
+                    *((r, REPORT_FIELDS, str(r)) for r in created_reports),
+                ]
+            ),
+        ]
     )
     return grant
 
@@ -132,6 +175,14 @@ def record_tranche_release(*, tranche: Tranche, on: date, by: User) -> Tranche:
     _check_not_future(on)
     tranche.released_on = on
     tranche.save(update_fields=["released_on"])
+    audit.record_change(
+        obj=tranche,
+        actor=by,
+        action=audit.Action.TRANSITION,
+        before={"released_on": None},
+        after=audit.snapshot(tranche, ("released_on",)),
+        root=tranche.grant,
+    )
     return tranche
 
 
@@ -147,6 +198,14 @@ def record_tranche_payment(*, tranche: Tranche, on: date, by: User) -> Tranche:
         raise GrantError(_("A tranche is paid on or after its release."))
     tranche.paid_on = on
     tranche.save(update_fields=["paid_on"])
+    audit.record_change(
+        obj=tranche,
+        actor=by,
+        action=audit.Action.TRANSITION,
+        before={"paid_on": None},
+        after=audit.snapshot(tranche, ("paid_on",)),
+        root=tranche.grant,
+    )
     return tranche
 
 
@@ -158,9 +217,17 @@ def close_grant(*, grant: Grant, by: User) -> Grant:
         raise GrantError(_("A grant closes once all its reports are accepted."))
     if grant.tranches.filter(paid_on__isnull=True).exists():
         raise GrantError(_("A grant closes once all its tranches are paid."))
+    before = audit.snapshot(grant, END_FIELDS)
     grant.status = Grant.Status.CLOSED
     grant.ended_by, grant.ended_at = by, timezone.now()
     grant.save(update_fields=["status", "ended_by", "ended_at"])
+    audit.record_change(
+        obj=grant,
+        actor=by,
+        action=audit.Action.TRANSITION,
+        before=before,
+        after=audit.snapshot(grant, END_FIELDS),
+    )
     return grant
 
 
@@ -170,8 +237,16 @@ def terminate_grant(*, grant: Grant, reason: str, by: User) -> Grant:
     _check_active(Grant.objects.select_for_update().get(pk=grant.pk))
     if not reason.strip():
         raise GrantError(_("Give the reason for terminating the grant."))
+    before = audit.snapshot(grant, END_FIELDS)
     grant.status = Grant.Status.TERMINATED
     grant.termination_reason = reason.strip()
     grant.ended_by, grant.ended_at = by, timezone.now()
     grant.save(update_fields=["status", "termination_reason", "ended_by", "ended_at"])
+    audit.record_change(
+        obj=grant,
+        actor=by,
+        action=audit.Action.TRANSITION,
+        before=before,
+        after=audit.snapshot(grant, END_FIELDS),
+    )
     return grant

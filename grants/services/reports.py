@@ -12,11 +12,38 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from csa_portal import audit
 from csa_portal.models import User
 
 from ..models import Grant, GrantReport, ReportAttachment, SpendingLine
 from ..uploads import UploadRejected, check_attachment, store_attachment
 from .errors import GrantError
+
+# What the audit trail keeps of a report (spending lines are summed into its total).
+REPORT_FIELDS = ("status", "narrative", "staff_comments", "due_date")
+
+
+def _record(
+    report: GrantReport,
+    before: dict,
+    by: User,
+    action: str,
+    *,
+    extra_before: dict | None = None,
+    extra_after: dict | None = None,
+) -> None:
+    audit.record_change(
+        obj=report,
+        actor=by,
+        action=action,
+        before={**before, **(extra_before or {})},
+        after={**audit.snapshot(report, REPORT_FIELDS), **(extra_after or {})},
+        root=report.grant,
+    )
+
+
+def _spent(report: GrantReport) -> str:
+    return str(sum((line.amount for line in report.spending.all()), Decimal(0)))
 
 
 @dataclass(frozen=True)
@@ -65,6 +92,8 @@ def submit_report(
             check_attachment(upload)
         except UploadRejected as exc:
             raise GrantError(str(exc)) from exc
+    before = audit.snapshot(report, REPORT_FIELDS)
+    spent_before = _spent(report)
     report.spending.all().delete()
     SpendingLine.objects.bulk_create(
         SpendingLine(report=report, budget_line_id=item.budget_line_id, amount=item.amount)
@@ -80,6 +109,15 @@ def submit_report(
     report.status = GrantReport.Status.SUBMITTED
     report.submitted_by, report.submitted_at = by, timezone.now()
     report.save(update_fields=["narrative", "status", "submitted_by", "submitted_at"])
+    spent = str(sum((item.amount for item in spending), Decimal(0)))
+    _record(
+        report,
+        before,
+        by,
+        audit.Action.TRANSITION,
+        extra_before={"spent": spent_before},
+        extra_after={"spent": spent, "attachments": [upload.name[:255] for upload in attachments]},
+    )
     return report
 
 
@@ -87,10 +125,12 @@ def _review(report: GrantReport, status: str, comments: str, by: User) -> GrantR
     _check_grant_running(report.grant)
     if report.status != GrantReport.Status.SUBMITTED:
         raise GrantError(_("Only a submitted report can be accepted or returned."))
+    before = audit.snapshot(report, REPORT_FIELDS)
     report.status = status
     report.staff_comments = comments.strip()
     report.reviewed_by, report.reviewed_at = by, timezone.now()
     report.save(update_fields=["status", "staff_comments", "reviewed_by", "reviewed_at"])
+    _record(report, before, by, audit.Action.TRANSITION)
     return report
 
 
@@ -113,6 +153,8 @@ def reschedule_report(*, report: GrantReport, due_date: date, by: User) -> Grant
         raise GrantError(_("Only a report not yet handed in can be rescheduled."))
     if due_date < report.grant.start_date:
         raise GrantError(_("Reports are due after the grant starts."))
+    before = audit.snapshot(report, REPORT_FIELDS)
     report.due_date = due_date
     report.save(update_fields=["due_date"])
+    _record(report, before, by, audit.Action.UPDATE)
     return report

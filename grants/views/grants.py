@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from csa_portal.audit import history_context
+
 from ..access import get_grant_for_user, get_tranche_for_user
 from ..forms import DateForm, ReasonForm, RescheduleForm
 from ..reads import grant_page
@@ -25,6 +27,8 @@ def grant_detail(request, pk):
     organization = grant.organization
     user = request.user
     manage = user.has_perm("grants.manage", organization)
+    # One leader lookup answers both "may report?" and "may see the history?".
+    leader = user.has_perm("grants.report", organization)
     return render(
         request,
         "grants/grant_detail.html",
@@ -34,12 +38,29 @@ def grant_detail(request, pk):
             "organization": organization,
             "page": grant_page(grant),
             "manage": manage and grant.is_active,
-            "can_report": grant.is_active and user.has_perm("grants.report", organization),
+            "can_report": grant.is_active and leader,
             "date_form": DateForm(),
             "reschedule_form": RescheduleForm(),
             "terminate_form": ReasonForm(),
+            "can_see_history": user.is_program_staff or leader,
         },
     )
+
+
+@require_safe
+@login_required
+def grant_history(request, pk):
+    """The grant's trail: its application's decisions, the award, tranches and reports."""
+    grant = get_grant_for_user(request, pk, perm="grants.view_history")
+    context = history_context(
+        grant,
+        grant.application,
+        name=grant.application.title,
+        back_url=grant.get_absolute_url(),
+        back_label=_("Back to the grant"),
+        reveal_confidential=False,
+    )
+    return render(request, "audit/history.html", context)
 
 
 def _tranche_action(request, pk, tranche_pk, service, done: str):

@@ -58,6 +58,9 @@ class LegalCase(models.Model):
     area, status and dates are not.
     """
 
+    # Shown on the case's History page to its insiders only (csa_portal.audit).
+    audit_confidential_fields = ("subject", "need", "urgency", "decline_reason", "firm", "outcome")
+
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,

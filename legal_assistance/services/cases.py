@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from csa_portal import audit
 from csa_portal.models import User
 from organizations.models import Action, Organization
 
@@ -42,6 +43,19 @@ MAX_HOURS_PER_DAY = Decimal(24)
 # Work can be recorded while the firm holds the case and until a coordinator closes it.
 WORKING_STATUSES = (CaseStatus.IN_PROGRESS, CaseStatus.RESOLVED)
 ACCEPT, ASK_FOR_MORE, DECLINE = "accept", "ask_for_more", "decline"
+# What the audit trail keeps of a case; LegalCase.audit_confidential_fields marks the values
+# only the case's insiders may read on its History page.
+CASE_FIELDS = ("area", "subject", "need", "urgency", "status", "decline_reason", "firm", "outcome")
+
+
+def _record(case: LegalCase, before: dict, by: User | None, action: str = "transition") -> None:
+    audit.record_change(
+        obj=case,
+        actor=by,
+        action=action,
+        before=before,
+        after=audit.snapshot(case, CASE_FIELDS),
+    )
 
 
 def _locked(case: LegalCase) -> LegalCase:
@@ -78,7 +92,7 @@ def request_assistance(
         raise LegalError(_("Say what the organization needs."))
     if serves_action is not None and serves_action.plan.organization_id != organization.pk:
         raise LegalError(_("That action belongs to another organization's plan."))
-    return LegalCase.objects.create(
+    case = LegalCase.objects.create(
         organization=organization,
         area=area,
         subject=subject.strip(),
@@ -88,6 +102,8 @@ def request_assistance(
         created_by=requested_by,
         opened_on=opened_on or timezone.localdate(),
     )
+    _record(case, {}, requested_by, audit.Action.CREATE)
+    return case
 
 
 @transaction.atomic
@@ -95,6 +111,7 @@ def triage(*, case: LegalCase, decision: str, by: User, message: str = "") -> Le
     """Accept the case, ask the organization for more (a message), or decline with a reason."""
     _locked(case)
     _require_status(case, CaseStatus.REQUESTED)
+    before = audit.snapshot(case, CASE_FIELDS)
     message = message.strip()
     if decision == ACCEPT:
         case.status = CaseStatus.ACCEPTED
@@ -112,6 +129,7 @@ def triage(*, case: LegalCase, decision: str, by: User, message: str = "") -> Le
         raise LegalError(_("Choose accept, ask for more or decline."))
     case.triaged_at = timezone.now()
     case.save(update_fields=["status", "decline_reason", "triaged_at", "closed_at", "updated_at"])
+    _record(case, before, by)
     return case
 
 
@@ -123,8 +141,10 @@ def provide_more_info(*, case: LegalCase, text: str, by: User) -> LegalCase:
     if not text.strip():
         raise LegalError(_("Write the information the coordinators asked for."))
     CaseMessage.objects.create(case=case, author=by, text=text.strip())
+    before = audit.snapshot(case, CASE_FIELDS)
     case.status = CaseStatus.REQUESTED
     case.save(update_fields=["status", "updated_at"])
+    _record(case, before, by)
     return case
 
 
@@ -152,9 +172,11 @@ def match_firm(*, case: LegalCase, firm: LawFirm, by: User) -> FirmMatch:
             _("%(firm)s declined this case for a conflict of interest.") % {"firm": firm.name}
         )
     now = timezone.now()
+    before = audit.snapshot(case, CASE_FIELDS)
     match = FirmMatch.objects.create(case=case, firm=firm, matched_by=by, matched_at=now)
     case.firm, case.matched_at, case.status = firm, now, CaseStatus.MATCHED
     case.save(update_fields=["firm", "matched_at", "status", "updated_at"])
+    _record(case, before, by)
     return match
 
 
@@ -180,6 +202,7 @@ def respond_to_match(
     if match is None:  # matched outside the workflow (e.g. in the admin): nothing to answer
         raise LegalError(_("There is no pending match of your firm to answer."))
     now = timezone.now()
+    before = audit.snapshot(case, CASE_FIELDS)
     if conflict:
         if not reason.strip():
             raise LegalError(_("Describe the conflict of interest (without confidential details)."))
@@ -191,6 +214,7 @@ def respond_to_match(
     match.responded_by, match.responded_at = lawyer.user, now
     match.save(update_fields=["response", "reason", "responded_by", "responded_at"])
     case.save(update_fields=["firm", "matched_at", "conflict_confirmed_at", "status", "updated_at"])
+    _record(case, before, lawyer.user)
     return case
 
 
@@ -293,12 +317,14 @@ def resolve_case(*, case: LegalCase, outcome: str, by: User) -> LegalCase:
     _require_status(case, CaseStatus.IN_PROGRESS)
     if not outcome.strip():
         raise LegalError(_("Describe the outcome."))
+    before = audit.snapshot(case, CASE_FIELDS)
     case.status, case.outcome, case.resolved_at = (
         CaseStatus.RESOLVED,
         outcome.strip(),
         timezone.now(),
     )
     case.save(update_fields=["status", "outcome", "resolved_at", "updated_at"])
+    _record(case, before, by)
     return case
 
 
@@ -311,10 +337,12 @@ def close_case(*, case: LegalCase, by: User, note: str = "") -> LegalCase:
     )
     if case.status != CaseStatus.RESOLVED and not note.strip():
         raise LegalError(_("Say why the case is closed without being resolved."))
+    before = audit.snapshot(case, CASE_FIELDS)
     if note.strip():
         case.outcome = f"{case.outcome}\n\n{note.strip()}".strip()
     case.status, case.closed_at = CaseStatus.CLOSED, timezone.now()
     case.save(update_fields=["status", "outcome", "closed_at", "updated_at"])
+    _record(case, before, by)
     return case
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from csa_portal import audit
 from csa_portal.models import User
 from organizations.models import Organization
 
@@ -39,7 +40,14 @@ def update_compliance_item(
         raise LegalError(_("The date checked cannot be in the future."))
     if case is not None and case.organization_id != organization.pk:
         raise LegalError(_("The linked case must be one of this organization's cases."))
-    row, _created = OrganizationCompliance.objects.update_or_create(
+    fields = ("status", "evidence", "checked_on", "case")
+    stored = (
+        OrganizationCompliance.objects.select_related("case")
+        .filter(organization=organization, item=item)
+        .first()
+    )
+    before = audit.snapshot(stored, fields)
+    row, created = OrganizationCompliance.objects.update_or_create(
         organization=organization,
         item=item,
         defaults={
@@ -56,5 +64,16 @@ def update_compliance_item(
         status=status,
         checked_on=checked_on,
         changed_by=by,
+    )
+    # On the organization's History page; ComplianceChange stays the dated record of statuses
+    # that the checklist's timeline reads.
+    audit.record_change(
+        obj=row,
+        actor=by,
+        action=audit.Action.CREATE if created else audit.Action.UPDATE,
+        before=before,
+        after=audit.snapshot(row, fields),
+        root=organization,
+        label=str(item),
     )
     return row

@@ -16,8 +16,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
+
+from csa_portal.audit import history_context
 
 from .. import storage
 from ..access import (
@@ -107,7 +110,11 @@ def _forms(case: LegalCase, access: CaseAccess) -> dict:
 @login_required
 def case_detail(request, pk):
     case, access = get_case_for_user(request, pk)
-    context = {"case": case, "access": access}
+    context = {
+        "case": case,
+        "access": access,
+        "can_see_history": can_see_history(request.user, access),
+    }
     if access.full:
         context |= _details(case, access) | _forms(case, access)
         if access.coordinator and case.status == CaseStatus.ACCEPTED:
@@ -115,6 +122,32 @@ def case_detail(request, pk):
             context["match_form"] = MatchForm(auto_id="match_%s")
         services.record_access(case=case, user=request.user, what=ConfidentialAccess.What.CASE)
     return render(request, "legal_assistance/case_detail.html", context)
+
+
+def can_see_history(user, access: CaseAccess) -> bool:
+    """Program staff and the organization's leaders; the firm's lawyers and members do not."""
+    return user.is_program_staff or access.leader
+
+
+@require_safe
+@login_required
+def case_history(request, pk):
+    """The case's trail. Confidential values only for those who may read the full case (the
+    coordinators and the organization's leaders): others see that a field changed, not what it
+    says. Showing them counts as a view of the confidential details and is logged."""
+    case, access = get_case_for_user(request, pk)
+    if not can_see_history(request.user, access):
+        raise PermissionDenied
+    context = history_context(
+        case,
+        name=case.reference,
+        back_url=reverse("legal_assistance:case", args=[case.pk]),
+        back_label=_("Back to the case"),
+        reveal_confidential=access.full,
+    )
+    if access.full:
+        services.record_access(case=case, user=request.user, what=ConfidentialAccess.What.CASE)
+    return render(request, "audit/history.html", context)
 
 
 def _act(request, case: LegalCase, action: Callable[[], object], success: str):

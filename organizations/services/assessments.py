@@ -9,9 +9,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from csa_portal import audit
 from csa_portal.models import User
 
 from ..models import Assessment, Framework, Indicator, Organization, Rating
+
+ASSESSMENT_FIELDS = ("framework", "kind", "mode", "assessed_on", "status")
+STATUS_FIELDS = ("status", "reopen_reason")
+RATING_FIELDS = (
+    "level",
+    "not_applicable",
+    "evidence",
+    "evidence_file_name",
+    "self_level",
+    "change_reason",
+)
 
 
 class AssessmentError(Exception):
@@ -51,13 +63,43 @@ def start_assessment(
     assessed_on: date,
     created_by: User,
 ) -> Assessment:
-    return Assessment.objects.create(
+    assessment = Assessment.objects.create(
         organization=organization,
         framework=framework,
         kind=kind,
         mode=mode,
         assessed_on=assessed_on,
         created_by=created_by,
+    )
+    audit.record_change(
+        obj=assessment,
+        actor=created_by,
+        action=audit.Action.CREATE,
+        after=audit.snapshot(assessment, ASSESSMENT_FIELDS),
+    )
+    return assessment
+
+
+def _record_ratings(
+    assessment: Assessment, ratings: list[Rating], before: dict[int, dict], by: User
+) -> None:
+    """One entry per rating that changed, written at once (ratings are saved in bulk)."""
+    codes = dict(
+        Indicator.objects.filter(pk__in=[r.indicator_id for r in ratings]).values_list("pk", "code")
+    )
+    now = timezone.now()
+    audit.record_entries(
+        audit.entry_for(
+            obj=rating,
+            actor=by,
+            action=audit.Action.UPDATE if rating.indicator_id in before else audit.Action.CREATE,
+            before=before.get(rating.indicator_id, {}),
+            after=audit.snapshot(rating, RATING_FIELDS),
+            root=assessment,
+            at=now,
+            label=codes.get(rating.indicator_id, ""),
+        )
+        for rating in ratings
     )
 
 
@@ -88,6 +130,7 @@ def save_ratings(*, assessment: Assessment, entries: list[RatingInput], saved_by
     ids = {e.indicator_id for e in entries}
     _check_levels(assessment.framework, ids, {e.indicator_id: e.level for e in entries})
     existing = {r.indicator_id: r for r in assessment.ratings.filter(indicator_id__in=ids)}
+    before = {i: audit.snapshot(r, RATING_FIELDS) for i, r in existing.items()}
     to_create, to_update = [], []
     for entry in entries:
         rating = existing.get(entry.indicator_id) or Rating(
@@ -123,6 +166,7 @@ def save_ratings(*, assessment: Assessment, entries: list[RatingInput], saved_by
     for rating in to_update:
         rating.updated_at = now
     Rating.objects.bulk_update(to_update, fields)
+    _record_ratings(assessment, [*to_create, *to_update], before, saved_by)
     return len(entries)
 
 
@@ -152,10 +196,18 @@ def submit_assessment(*, assessment: Assessment, submitted_by: User) -> Assessme
             )
             % {"count": missing}
         )
+    before = audit.snapshot(assessment, STATUS_FIELDS)
     assessment.status = Assessment.Status.SUBMITTED
     assessment.submitted_by = submitted_by
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["status", "submitted_by", "submitted_at"])
+    audit.record_change(
+        obj=assessment,
+        actor=submitted_by,
+        action=audit.Action.TRANSITION,
+        before=before,
+        after=audit.snapshot(assessment, STATUS_FIELDS),
+    )
     return assessment
 
 
@@ -174,6 +226,7 @@ def validate_assessment(
         assessment.framework, set(by_indicator), {c.indicator_id: c.level for c in changes}
     )
     ratings = {r.indicator_id: r for r in assessment.ratings.filter(indicator_id__in=by_indicator)}
+    before = {i: audit.snapshot(r, RATING_FIELDS) for i, r in ratings.items()}
     # Only a level that really changes needs a reason: confirming the CSO's level does not.
     real = {
         indicator_id: change
@@ -186,7 +239,7 @@ def validate_assessment(
     }
     if any(not c.reason.strip() for c in real.values()):
         raise AssessmentError(_("Every changed level needs the reason both sides agreed on."))
-    updated = []
+    updated, changed = [], []
     for indicator_id, change in real.items():
         rating = ratings.get(indicator_id) or Rating(
             assessment=assessment, indicator_id=indicator_id
@@ -200,13 +253,23 @@ def validate_assessment(
             updated.append(rating)
         else:
             rating.save()
+        changed.append(rating)
     Rating.objects.bulk_update(
         updated, ["self_level", "level", "not_applicable", "change_reason", "changed_by"]
     )
+    _record_ratings(assessment, changed, before, validated_by)
+    status_before = audit.snapshot(assessment, STATUS_FIELDS)
     assessment.status = Assessment.Status.VALIDATED
     assessment.validated_by = validated_by
     assessment.validated_at = timezone.now()
     assessment.save(update_fields=["status", "validated_by", "validated_at"])
+    audit.record_change(
+        obj=assessment,
+        actor=validated_by,
+        action=audit.Action.TRANSITION,
+        before=status_before,
+        after=audit.snapshot(assessment, STATUS_FIELDS),
+    )
     _enqueue_scoring(assessment.pk)
     return assessment
 
@@ -219,9 +282,17 @@ def reopen_assessment(*, assessment: Assessment, reopened_by: User, reason: str)
     if not reason.strip():
         raise AssessmentError(_("Say why the assessment is reopened."))
     was_validated = assessment.status == Assessment.Status.VALIDATED
+    before = audit.snapshot(assessment, STATUS_FIELDS)
     assessment.status = Assessment.Status.DRAFT
     assessment.reopen_reason = reason.strip()
     assessment.save(update_fields=["status", "reopen_reason"])
+    audit.record_change(
+        obj=assessment,
+        actor=reopened_by,
+        action=audit.Action.TRANSITION,
+        before=before,
+        after=audit.snapshot(assessment, STATUS_FIELDS),
+    )
     if was_validated:
         _enqueue_scoring(assessment.pk)  # removes its scores until it is validated again
     return assessment

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from csa_portal import audit
 from csa_portal.models import User
 
 from ..models import Action, Area, Assessment, Goal, ImprovementPlan, Person
@@ -22,6 +23,19 @@ from ..models import Action, Area, Assessment, Goal, ImprovementPlan, Person
 CSO, STAFF = "cso", "staff"
 # What the two sides agree on about an action; its status and start date are progress.
 PLANNED_FIELDS = ("description", "goal_id", "responsible_id", "due_date", "support")
+# What the audit trail keeps of each record of a plan.
+PLAN_FIELDS = ("title", "assessment")
+AGREEMENT_FIELDS = ("cso_agreed_by", "staff_agreed_by")
+GOAL_FIELDS = ("area", "target_score", "due_date")
+ACTION_FIELDS = (
+    "description",
+    "goal",
+    "responsible",
+    "due_date",
+    "support",
+    "status",
+    "started_on",
+)
 
 
 class PlanError(Exception):
@@ -76,6 +90,12 @@ def create_plan(*, assessment: Assessment, title: str, created_by: User) -> Impr
         organization=assessment.organization, assessment=assessment, title=title.strip()
     )
     _propose(plan, by=created_by)
+    audit.record_change(
+        obj=plan,
+        actor=created_by,
+        action=audit.Action.CREATE,
+        after=audit.snapshot(plan, PLAN_FIELDS),
+    )
     return plan
 
 
@@ -93,16 +113,33 @@ def save_goal(
     if goal is not None and goal.plan_id != plan.pk:
         raise PlanError(_("That goal belongs to another plan."))
     _check_goal(plan, area, target_score)
+    # Compare with the stored row: a form may have copied the new values onto `goal` already.
+    stored = Goal.objects.select_related("area").filter(pk=goal.pk).first() if goal else None
     goal = goal or Goal(plan=plan)
     goal.area, goal.target_score, goal.due_date = area, target_score, due_date
     goal.save()
     _propose(plan, by=by)
+    audit.record_change(
+        obj=goal,
+        actor=by,
+        action=audit.Action.UPDATE if stored else audit.Action.CREATE,
+        before=audit.snapshot(stored, GOAL_FIELDS),
+        after=audit.snapshot(goal, GOAL_FIELDS),
+        root=plan,
+    )
     return goal
 
 
 @transaction.atomic
 def remove_goal(*, goal: Goal, by: User) -> None:
     plan = goal.plan
+    audit.record_change(
+        obj=goal,
+        actor=by,
+        action=audit.Action.DELETE,
+        before=audit.snapshot(goal, GOAL_FIELDS),
+        root=plan,
+    )
     goal.delete()
     _propose(plan, by=by)
 
@@ -123,12 +160,24 @@ def save_action(
         raise PlanError(_("That action belongs to another plan."))
     _check_action(plan, fields.get("goal"), fields.get("responsible"))
     # Compare with the stored row: a ModelForm has already copied the new values onto `action`.
-    stored = Action.objects.filter(pk=action.pk).first() if action is not None else None
+    stored = (
+        Action.objects.select_related("goal__area", "responsible").filter(pk=action.pk).first()
+        if action is not None
+        else None
+    )
     action = action or Action(plan=plan)
     for name, value in fields.items():
         setattr(action, name, value)
     _stamp_start(action)
     action.save()
+    audit.record_change(
+        obj=action,
+        actor=by,
+        action=audit.Action.UPDATE if stored else audit.Action.CREATE,
+        before=audit.snapshot(stored, ACTION_FIELDS),
+        after=audit.snapshot(action, ACTION_FIELDS),
+        root=plan,
+    )
     if stored is None or any(
         getattr(stored, name) != getattr(action, name) for name in PLANNED_FIELDS
     ):
@@ -139,6 +188,13 @@ def save_action(
 @transaction.atomic
 def remove_action(*, action: Action, by: User) -> None:
     plan = action.plan
+    audit.record_change(
+        obj=action,
+        actor=by,
+        action=audit.Action.DELETE,
+        before=audit.snapshot(action, ACTION_FIELDS),
+        root=plan,
+    )
     action.delete()
     _propose(plan, by=by)
 
@@ -153,9 +209,18 @@ def set_action_status(*, action: Action, status: str, by: User) -> Action:
     """Report progress on an action; the plan's agreement stands."""
     if status not in Action.Status.values:
         raise PlanError(_("Unknown status."))
+    before = audit.snapshot(action, ("status", "started_on"))
     action.status = status
     _stamp_start(action)
     action.save(update_fields=["status", "started_on"])
+    audit.record_change(
+        obj=action,
+        actor=by,
+        action=audit.Action.UPDATE,
+        before=before,
+        after=audit.snapshot(action, ("status", "started_on")),
+        root=action.plan,
+    )
     return action
 
 
@@ -165,6 +230,7 @@ def accept_plan(*, plan: ImprovementPlan, accepted_by: User) -> ImprovementPlan:
     plan = ImprovementPlan.objects.select_for_update().get(pk=plan.pk)
     if not plan.goals.exists():
         raise PlanError(_("Add at least one goal before agreeing on the plan."))
+    before = audit.snapshot(plan, AGREEMENT_FIELDS)
     now = timezone.now()
     if side_of(accepted_by) == STAFF and plan.staff_agreed_at is None:
         plan.staff_agreed_by, plan.staff_agreed_at = accepted_by, now
@@ -172,5 +238,12 @@ def accept_plan(*, plan: ImprovementPlan, accepted_by: User) -> ImprovementPlan:
         plan.cso_agreed_by, plan.cso_agreed_at = accepted_by, now
     plan.save(
         update_fields=["staff_agreed_by", "staff_agreed_at", "cso_agreed_by", "cso_agreed_at"]
+    )
+    audit.record_change(
+        obj=plan,
+        actor=accepted_by,
+        action=audit.Action.TRANSITION,
+        before=before,
+        after=audit.snapshot(plan, AGREEMENT_FIELDS),
     )
     return plan

@@ -13,12 +13,16 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
+from csa_portal import audit
 from csa_portal.models import User
 
 from ..models import Invitation, Membership, Organization, OrganizationChange, Person
 
 M2M_FIELDS = ("thematic_areas", "populations")
+# The note of an imported organization's first audit entry, translated when shown.
+IMPORTED = gettext_noop("imported")
 
 
 def _json_value(value: Any) -> Any:
@@ -50,6 +54,12 @@ def create_organization(*, created_by: User | None, fields: dict[str, Any]) -> O
         changes={name: [None, _json_value(value)] for name, value in fields.items()},
         note="created",
     )
+    audit.record_change(
+        obj=organization,
+        actor=created_by,
+        action=audit.Action.CREATE,
+        after=audit.snapshot(organization, fields),
+    )
     return organization
 
 
@@ -66,6 +76,7 @@ def update_organization(
             changes[name] = [old, new]
     if not changes:
         return None
+    before = audit.snapshot(organization, changes)
     for name in changes:
         if name in M2M_FIELDS:
             getattr(organization, name).set(fields[name])
@@ -73,6 +84,13 @@ def update_organization(
             setattr(organization, name, fields[name])
     scalar_changed = [n for n in changes if n not in M2M_FIELDS]
     organization.save(update_fields=[*scalar_changed, "updated_at"])
+    audit.record_change(
+        obj=organization,
+        actor=changed_by,
+        action=audit.Action.UPDATE,
+        before=before,
+        after=audit.snapshot(organization, changes),
+    )
     return OrganizationChange.objects.create(
         organization=organization, changed_by=changed_by, changes=changes
     )
@@ -192,4 +210,24 @@ def import_organizations(*, rows: list[dict[str, Any]], imported_by: User | None
     ThemeLink.objects.bulk_create(theme_links, batch_size=5000)
     PopulationLink.objects.bulk_create(population_links, batch_size=5000)
     OrganizationChange.objects.bulk_create(changes, batch_size=1000)
+    # Set-based: one entry per organization (its History starts with the import) and one for
+    # the import as a whole, which the admin finds by who ran it and when.
+    now = timezone.now()
+    audit.record_entries(
+        audit.entry_for(
+            obj=organization,
+            actor=imported_by,
+            action=audit.Action.CREATE,
+            after={k: audit.display_value(v) for k, v in row.items() if k != "row"},
+            note=IMPORTED,
+            at=now,
+        )
+        for organization, row in zip(created, rows, strict=True)
+    )
+    audit.record_bulk(
+        model=Organization,
+        ids=[organization.pk for organization in created],
+        actor=imported_by,
+        note=IMPORTED,
+    )
     return len(created)

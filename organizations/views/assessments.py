@@ -105,6 +105,7 @@ def assessment_detail(request, assessment_pk):
             "can_reopen": assessment.status != Assessment.Status.DRAFT
             and user.has_perm("organizations.validate_assessment", organization),
             "reopen_form": ReopenForm(),
+            "can_see_history": user.has_perm("organizations.view_history", organization),
         },
     )
 

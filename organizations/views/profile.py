@@ -8,7 +8,6 @@ from csa_portal.panels import render_panels
 
 from ..access import get_organization_for_user, require_directory_access
 from ..forms import PROFILE_FIELDS, OrganizationLeaderForm, OrganizationStaffForm
-from ..history import describe_changes
 from ..services import create_organization, update_organization
 
 
@@ -72,20 +71,5 @@ def edit(request, pk):
             "organization": organization,
             "read_only_program_fields": not staff,
             "profile_fields": PROFILE_FIELDS,
-        },
-    )
-
-
-@require_safe
-@login_required
-def history(request, pk):
-    organization = get_organization_for_user(request, pk, perm="organizations.view_history")
-    changes = organization.changes.select_related("changed_by")[:200]
-    return render(
-        request,
-        "organizations/history.html",
-        {
-            "organization": organization,
-            "entries": describe_changes(list(changes)),
         },
     )

@@ -26,7 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from csa_portal.jobs import job_files_dir
-from csa_portal.models import Job, User
+from csa_portal.models import AuditEntry, Job, User
 from organizations.models import (
     Action,
     AreaScore,
@@ -241,6 +241,7 @@ URLS: dict[tuple[str, str], UrlBuilder] = {
     ("organizations:assessments", ""): _org("organizations:assessments"),
     ("organizations:assessment_start", ""): _org("organizations:assessment_start"),
     ("organizations:assessment", ""): _assessment("organizations:assessment"),
+    ("organizations:assessment_history", ""): _assessment("organizations:assessment_history"),
     ("organizations:assessment_area", ""): lambda w: reverse(
         "organizations:assessment_area", args=[w.assessment.pk, w.first_area.pk]
     ),
@@ -258,6 +259,7 @@ URLS: dict[tuple[str, str], UrlBuilder] = {
     ("organizations:plans", ""): _org("organizations:plans"),
     ("organizations:plan_create", ""): _org("organizations:plan_create"),
     ("organizations:plan", ""): _plan("organizations:plan"),
+    ("organizations:plan_history", ""): _plan("organizations:plan_history"),
     ("organizations:plan_accept", ""): _plan("organizations:plan_accept"),
     ("organizations:goal_add", ""): _plan("organizations:goal_add"),
     ("organizations:goal_edit", ""): _goal("organizations:goal_edit"),
@@ -417,6 +419,8 @@ MATRIX = [
     Row("organizations:assessment_start", "POST",          (LOGIN, 302,  302,  302,  302,   403,   404,  404,   LOGIN), writes=True),
     Row("organizations:assessment", "GET",                 (LOGIN, 200,  200,  200,  200,   200,   404,  404,   LOGIN)),
     Row("organizations:assessment", "POST",                (405,   405,  405,  405,  405,   405,   405,  405,   405)),
+    Row("organizations:assessment_history", "GET",         (LOGIN, 200,  200,  200,  200,   403,   404,  404,   LOGIN)),
+    Row("organizations:assessment_history", "POST",        (405,   405,  405,  405,  405,   405,   405,  405,   405)),
     Row("organizations:assessment_area", "GET",            (LOGIN, 200,  200,  200,  200,   200,   404,  404,   LOGIN)),
     Row("organizations:assessment_area", "POST",           (LOGIN, 302,  302,  302,  302,   302,   404,  404,   LOGIN), writes=True),
     # Refused by the workflow (a message, a redirect, nothing written) once the role is right.
@@ -439,6 +443,8 @@ MATRIX = [
     Row("organizations:plan_create", "POST",               (LOGIN, 302,  302,  302,  302,   403,   404,  404,   LOGIN), writes=True),
     Row("organizations:plan", "GET",                       (LOGIN, 200,  200,  200,  200,   200,   404,  404,   LOGIN)),
     Row("organizations:plan", "POST",                      (405,   405,  405,  405,  405,   405,   405,  405,   405)),
+    Row("organizations:plan_history", "GET",               (LOGIN, 200,  200,  200,  200,   403,   404,  404,   LOGIN)),
+    Row("organizations:plan_history", "POST",              (405,   405,  405,  405,  405,   405,   405,  405,   405)),
     Row("organizations:plan_accept", "GET",                (405,   405,  405,  405,  405,   405,   405,  405,   405)),
     Row("organizations:plan_accept", "POST",               (LOGIN, 302,  302,  302,  302,   403,   404,  404,   LOGIN)),
     Row("organizations:goal_add", "GET",                   (LOGIN, 200,  200,  200,  200,   403,   404,  404,   LOGIN)),
@@ -481,6 +487,7 @@ def snapshot() -> dict[str, list[dict]]:
         User,
         Organization,
         OrganizationChange,
+        AuditEntry,
         Person,
         Membership,
         Invitation,

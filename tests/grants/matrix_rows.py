@@ -133,6 +133,9 @@ URLS = {
     ("grants:decline", ""): lambda w: reverse("grants:decline", args=[_o(w)["under_review"].pk]),
     ("grants:award", ""): lambda w: reverse("grants:award", args=[_o(w)["under_review"].pk]),
     ("grants:grant", ""): lambda w: reverse("grants:grant", args=[_o(w)["grant"].pk]),
+    ("grants:grant_history", ""): lambda w: reverse(
+        "grants:grant_history", args=[_o(w)["grant"].pk]
+    ),
     ("grants:close", "reports pending"): lambda w: reverse(
         "grants:close", args=[_o(w)["grant"].pk]
     ),
@@ -182,6 +185,7 @@ CSO_FORM   = (LOGIN, 403,  403,  200,  200,   403,   404,  404,   LOGIN)
 CSO_WRITE  = (LOGIN, 403,  403,  302,  302,   403,   404,  404,   LOGIN)
 STAFF_FORM = (LOGIN, 200,  200,  200,  403,   403,   404,  404,   LOGIN)
 STAFF_WRITE = (LOGIN, 302, 302,  302,  403,   403,   404,  404,   LOGIN)
+HISTORY    = (LOGIN, 200,  200,  200,  200,   403,   404,  404,   LOGIN)
 
 MATRIX = [
     Row("grants:portfolio", "GET", STAFF_PAGE),
@@ -214,6 +218,8 @@ MATRIX = [
     Row("grants:award", "POST", STAFF_WRITE, writes=True),
     Row("grants:grant", "GET", READ),
     Row("grants:grant", "POST", M405),
+    Row("grants:grant_history", "GET", HISTORY),
+    Row("grants:grant_history", "POST", M405),
     # Refused by the workflow (reports not accepted yet): a message, a redirect, nothing written.
     Row("grants:close", "GET", M405, "reports pending"),
     Row("grants:close", "POST", STAFF_WRITE, "reports pending"),

@@ -102,6 +102,7 @@ URLS = {
     ("legal_assistance:organization_cases", ""): _org("organization_cases"),
     ("legal_assistance:request", ""): _org("request"),
     ("legal_assistance:case", "in progress"): _case("case", "working"),
+    ("legal_assistance:case_history", "in progress"): _case("case_history", "working"),
     ("legal_assistance:triage", "requested"): _case("triage", "requested"),
     ("legal_assistance:more_info", "more info asked"): _case("more_info", "more_info"),
     ("legal_assistance:match", "accepted"): _case("match", "accepted"),
@@ -239,6 +240,8 @@ MATRIX = [
     # status, dates) for other staff and members; 404 for everyone else.
     Row("legal_assistance:case", "GET",                      (LOGIN, 200,  200,  200,  200,   200,   404,  200,   LOGIN), "in progress"),
     Row("legal_assistance:case", "POST",                     ALL_405, "in progress"),
+    Row("legal_assistance:case_history", "GET",              (LOGIN, 200,  200,  200,  200,   403,   404,  403,   LOGIN), "in progress"),
+    Row("legal_assistance:case_history", "POST",             ALL_405, "in progress"),
     Row("legal_assistance:document", "GET",                  (LOGIN, 403,  200,  200,  200,   403,   404,  200,   LOGIN)),
     Row("legal_assistance:document", "POST",                 ALL_405),
     Row("legal_assistance:triage", "GET",                    ALL_405, "requested"),

@@ -27,7 +27,7 @@ DIRECTORY_QUERIES = 9  # + count, tiers and themes for the filter form, one page
 # must not grow with the data and stays within its budget.
 DETAIL_QUERIES = 11
 DETAIL_BUDGET = 40
-HISTORY_QUERIES = 10  # + organization, changes with their authors, three label lookups
+HISTORY_QUERIES = 7  # + organization, its audit entries (labels are stored with them)
 # A CSO person's permission checks are membership lookups a staff member skips.
 LEADER_EXTRA = {"detail": 3, "history": 2}
 

@@ -215,14 +215,14 @@ def test_history_lists_changes_newest_first_with_readable_values(cast, client_fo
     response = client_for(cast.leader).get(reverse("organizations:history", args=[cast.org.pk]))
 
     entries = response.context["entries"]
-    assert [e["change"].changed_by for e in entries] == [cast.leader, cast.staff, None]
+    assert [e["entry"].actor for e in entries] == [cast.leader, cast.staff, None]
     lines = {line["field"]: line for line in entries[0]["lines"]}
     assert lines["Mission"] == {"field": "Mission", "old": "—", "new": "Nueva misión"}
     assert lines["Participation start"]["new"] == "03/01/2017"
     lines = {line["field"]: line for line in entries[1]["lines"]}
     assert lines["Tier"]["new"] == "Tier 2"
     assert lines["Thematic areas"]["new"] == "Youth"
-    assert entries[2]["change"].note == "created"
+    assert entries[2]["entry"].action == "create"
 
 
 def test_an_invalid_directory_filter_is_explained_next_to_its_field(cast, client_for):

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('csa_portal', '0002_job_heartbeat_at'),
+        ('csa_portal', '0003_audit_entry'),
     ]
 
     operations = [

@@ -28,6 +28,6 @@ def publish(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("csa_portal", "0003_privacy_notice_consents_requests")]
+    dependencies = [("csa_portal", "0004_privacy_notice_consents_requests")]
 
     operations = [migrations.RunPython(publish, migrations.RunPython.noop)]
