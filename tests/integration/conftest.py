@@ -67,6 +67,8 @@ def _integration_services() -> None:
 # Data-migration rows are put back around each transactional test (tests/migrated_data.py).
 from tests.migrated_data import _migrated_data, pytest_runtest_teardown  # noqa: E402, F401
 
+from .private_services import private_redis  # noqa: E402, F401 - a fixture
+
 
 def database_url(database: dict) -> str:
     """The URL of the database this test uses (the test database, test_…)."""
