@@ -169,6 +169,7 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 # Inactivity expiry: every request pushes the expiry forward by SESSION_IDLE_MINUTES.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "csa_portal.sessions"  # the database store; an outage is a 500, not a 400
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
