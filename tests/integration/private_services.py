@@ -118,8 +118,11 @@ def app_broker(url: str) -> Iterator[None]:
     previous_env = os.environ.get("CELERY_BROKER_URL")
 
     def switch(to: str, env: str | None) -> None:
-        if celery_app._pool is not None:
-            celery_app._pool.force_close_all()
+        import kombu.pools
+
+        # kombu keeps its pools per URL, process-wide: close them all and start afresh, as
+        # after a fork (closing only ours would leave a closed pool for the next user).
+        kombu.pools.reset()
         celery_app.conf.broker_url = to
         # Celery reads the variable before its own setting.
         if env is None:

@@ -76,15 +76,19 @@ def faults(request, transactional_db, settings, tmp_path, worker_queue, private_
 class RowLocks:
     """Row locks held by a session of its own, so jobs started meanwhile are sent at once."""
 
-    def __init__(self, table: str, ids: list) -> None:
+    def __init__(self, table: str, ids: list | None = None) -> None:
+        """Lock these rows of the table, or with no ids the whole table against writes."""
         import psycopg2
 
         self.conn = psycopg2.connect(**connection.get_connection_params())
         self.cursor = self.conn.cursor()
-        self.cursor.execute(
-            f"SELECT id FROM {table} WHERE id = ANY(%s) FOR UPDATE",  # noqa: S608 - our model
-            [ids],
-        )
+        if ids is None:
+            self.cursor.execute(f"LOCK TABLE {table} IN SHARE MODE")
+        else:
+            self.cursor.execute(
+                f"SELECT id FROM {table} WHERE id = ANY(%s) FOR UPDATE",  # noqa: S608 - our model
+                [ids],
+            )
         self.pid = self.conn.get_backend_pid()
 
     def blocked(self) -> int:
@@ -225,9 +229,9 @@ def test_a_worker_killed_in_the_middle_of_a_community_report_loses_nothing(fault
     assert undisturbed.status == Job.Status.SUCCEEDED, undisturbed.error
     reference = Report.objects.get(pk=undisturbed.result["report"])
 
-    # The report row's foreign key to the community is checked when it commits: with the
-    # community locked, the job renders its PDF and workbook, then waits to save the report.
-    locks = RowLocks(LearningCommunity._meta.db_table, [community.pk])
+    # With the reports' table locked against writes, the job renders its PDF and workbook,
+    # then waits to insert the report row (before its commit: a kill then leaves nothing).
+    locks = RowLocks(Report._meta.db_table)
     try:
         disturbed = report_job(community, cast)
         wait_until(
