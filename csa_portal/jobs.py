@@ -10,13 +10,14 @@ job for dead and another worker takes it over.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -74,7 +75,9 @@ def _enqueue_ids_on_commit(job_ids: list[str]) -> None:
         for job_id in job_ids:
             run_job_task.delay(job_id)
 
-    transaction.on_commit(send)
+    # robust: with the broker down the request still succeeds (logged, not raised); the Job row
+    # is committed as queued, and the reconciler sends it once the broker is back.
+    transaction.on_commit(send, robust=True)
 
 
 @transaction.atomic
@@ -188,6 +191,11 @@ def _run(job: Job) -> None:
         result = kind.handler(job, report)
     except _Superseded:
         logger.warning("Job %s (%s): a newer run took it over; this one stops", job.pk, job.kind)
+    except (OperationalError, InterfaceError):
+        # The database blinked: not the job's fault. Hand the job back and let the task retry
+        # with backoff (csa_portal.tasks.RETRY_TRANSIENT) rather than fail it for good.
+        _release(job)
+        raise
     except JobError as exc:
         _finish(job, status=Job.Status.FAILED, error=str(exc))
     except Exception as exc:
@@ -198,6 +206,34 @@ def _run(job: Job) -> None:
         _finish(job, status=Job.Status.FAILED, error=reason)
     else:
         _finish(job, status=Job.Status.SUCCEEDED, result=result or {})
+
+
+@contextmanager
+def lasting_write(job: Job) -> Iterator[None]:
+    """Wrap a handler's lasting write (a report row, say) in this: it commits only while this run
+    still owns the job, and refreshes the heartbeat so the job is not taken over just before it
+    finishes. A run presumed dead that wakes up late then leaves no duplicate behind, and a run
+    killed half-way through the write leaves nothing (its transaction never commits)."""
+    with transaction.atomic():
+        owned = _this_run(job).select_for_update().filter(status=Job.Status.RUNNING).exists()
+        if not owned:
+            raise _Superseded
+        _this_run(job).update(heartbeat_at=timezone.now())
+        yield
+
+
+def _release(job: Job) -> None:
+    """Put a run that hit a transient error back to queued, so its retry can claim it at once.
+
+    If the database is still away this fails too; the row then stays running and the reconciler
+    takes it over once its heartbeat is stale.
+    """
+    try:
+        _this_run(job).update(
+            status=Job.Status.QUEUED, queued_at=timezone.now(), started_at=None, heartbeat_at=None
+        )
+    except DatabaseError:
+        logger.warning("Job %s (%s): could not hand the job back", job.pk, job.kind)
 
 
 def _finish(job: Job, *, status: str, result: dict | None = None, error: str = "") -> None:

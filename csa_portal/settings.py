@@ -170,6 +170,7 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 # Inactivity expiry: every request pushes the expiry forward by SESSION_IDLE_MINUTES.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "csa_portal.sessions"  # the database store; an outage is a 500, not a 400
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -260,15 +261,28 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 # Without a broker the embedded mode runs tasks in-process, right after the commit that queued them.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
+# Every task is idempotent (a job run claims its Job row; scoring is an upsert), so a message
+# is acknowledged only once its task has finished, and handed back when the worker process
+# dies: a kill -9 loses nothing. One message at a time per process, so a long report never
+# holds others hostage behind it.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
+# Redis hands an unacknowledged message to another worker after the visibility timeout, so it
+# must outlast the longest task; the hard time limit makes sure it does.
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 60 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", 300)
+# Validated assessments per set-based batch of a recompute-all job (each batch commits alone).
+SCORES_RECOMPUTE_BATCH = env_int("SCORES_RECOMPUTE_BATCH", 2000)
 CELERY_BEAT_SCHEDULE = {
-    "reconcile-jobs": {"task": "csa_portal.tasks.reconcile_jobs", "schedule": 60.0},
+    "reconcile-jobs": {
+        "task": "csa_portal.tasks.reconcile_jobs",
+        "schedule": float(env_int("JOB_RECONCILE_EVERY_SECONDS", 60)),
+    },
     "nightly-recompute-scores": {
         "task": "organizations.tasks.nightly_recompute_scores",
         "schedule": crontab(hour=2, minute=30),

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from csa_portal.jobs import JobError
+from csa_portal.jobs import JobError, lasting_write
 from csa_portal.models import Job
 
 from .files import save_report_file
@@ -59,6 +61,7 @@ def build_report(
     end: date,
     built_by=None,
     progress=lambda percent, message="": None,
+    keep: Callable[[], AbstractContextManager] = nullcontext,
 ) -> Report:
     """Build and keep a community report (community given) or the program results report."""
     if community is not None:
@@ -79,7 +82,8 @@ def build_report(
     built.pdf_file = save_report_file(render_pdf(data, title=title, built_at=timezone.now()), "pdf")
     progress(92, _("Writing the workbook"))
     built.xlsx_file = save_report_file(render_xlsx(data), "xlsx")
-    built.save()
+    with keep():  # a job's run keeps its report only while it still owns the job
+        built.save()
     return built
 
 
@@ -94,7 +98,12 @@ def run_community_report(job: Job, report) -> dict:
     community = _community(job)
     start, end = _period(job)
     built = build_report(
-        community=community, start=start, end=end, built_by=job.created_by, progress=report
+        community=community,
+        start=start,
+        end=end,
+        built_by=job.created_by,
+        progress=report,
+        keep=lambda: lasting_write(job),
     )
     return {"report": built.pk, "url": built.get_absolute_url()}
 
@@ -102,6 +111,11 @@ def run_community_report(job: Job, report) -> dict:
 def run_program_report(job: Job, report) -> dict:
     start, end = _period(job)
     built = build_report(
-        community=None, start=start, end=end, built_by=job.created_by, progress=report
+        community=None,
+        start=start,
+        end=end,
+        built_by=job.created_by,
+        progress=report,
+        keep=lambda: lasting_write(job),
     )
     return {"report": built.pk, "url": built.get_absolute_url()}

@@ -1,5 +1,6 @@
 """Background job handlers of this app, registered in apps.py."""
 
+from django.conf import settings
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -65,13 +66,10 @@ def run_export(job: Job, report) -> dict:
     return {"file": name, "rows": written}
 
 
-RECOMPUTE_CHUNK = 2000  # assessments per set-based statement batch
-
-
 def run_recompute_scores(job: Job, report) -> dict:
     from . import scoring
 
-    chunks = scoring.assessment_id_chunks(RECOMPUTE_CHUNK)
+    chunks = scoring.assessment_id_chunks(settings.SCORES_RECOMPUTE_BATCH)
     written = 0
     for index, (first_id, last_id) in enumerate(chunks, start=1):
         written += scoring.recompute_scores(first_id=first_id, last_id=last_id)

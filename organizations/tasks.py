@@ -2,15 +2,17 @@
 
 from celery import shared_task
 
+from csa_portal.tasks import RETRY_TRANSIENT
+
 from . import scoring
 
 
-@shared_task(acks_late=True, name="organizations.tasks.score_assessment")
+@shared_task(acks_late=True, name="organizations.tasks.score_assessment", **RETRY_TRANSIENT)
 def score_assessment_task(assessment_id: int) -> int:
     return scoring.score_assessment(assessment_id)
 
 
-@shared_task(name="organizations.tasks.nightly_recompute_scores")
+@shared_task(name="organizations.tasks.nightly_recompute_scores", **RETRY_TRANSIENT)
 def nightly_recompute_scores() -> str:
     from csa_portal.jobs import start_job
 

@@ -50,7 +50,9 @@ class RatingChange:
 def _enqueue_scoring(assessment_id: int) -> None:
     from ..tasks import score_assessment_task
 
-    transaction.on_commit(lambda: score_assessment_task.delay(assessment_id))
+    # robust: a broker that is down must not turn a committed validation into an error page;
+    # the nightly recompute scores whatever was missed.
+    transaction.on_commit(lambda: score_assessment_task.delay(assessment_id), robust=True)
 
 
 @transaction.atomic

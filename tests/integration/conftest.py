@@ -67,6 +67,8 @@ def _integration_services() -> None:
 # Data-migration rows are put back around each transactional test (tests/migrated_data.py).
 from tests.migrated_data import _migrated_data, pytest_runtest_teardown  # noqa: E402, F401
 
+from .private_services import private_redis  # noqa: E402, F401 - a fixture
+
 
 def database_url(database: dict) -> str:
     """The URL of the database this test uses (the test database, test_…)."""
@@ -85,6 +87,7 @@ class CeleryWorker:
     process: subprocess.Popen
     queue: str
     log_path: Path
+    name: str | None = None  # defaults to the queue's name
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -110,7 +113,7 @@ class CeleryWorker:
 
     @property
     def nodename(self) -> str:
-        return f"{self.queue}@integration"
+        return f"{self.name or self.queue}@integration"
 
     def tasks_run(self) -> dict[str, int]:
         """How many tasks of each name this worker has taken, asked over remote control.
@@ -132,6 +135,12 @@ class CeleryWorker:
                 self.process.kill()
                 self.process.wait(timeout=5)
 
+    def kill(self) -> None:
+        """kill -9: no warm shutdown, no acknowledgement, no goodbye to the broker."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
     def assert_alive(self) -> None:
         if self.process.poll() is not None:
             pytest.fail(
@@ -140,34 +149,33 @@ class CeleryWorker:
             )
 
 
-@pytest.fixture
-def celery_worker(request, transactional_db, settings, tmp_path) -> Iterator[CeleryWorker]:
-    """A real worker process consuming a queue of its own, on the test database."""
-    # The settings make the app eager when no broker is set; an eager app would run the
-    # tasks in this process and prove nothing about the worker.
-    assert celery_app.conf.task_always_eager is False, "csa_portal.celery.app is eager"
+def start_worker(
+    *,
+    queue: str,
+    log_path: Path,
+    data_dir: Path,
+    broker_url: str | None = None,
+    env: dict[str, str] | None = None,
+    pool: str = "solo",
+    hostname: str | None = None,
+) -> CeleryWorker:
+    """Start a worker process on the test database, consuming `queue` only; wait until ready.
 
-    queue = f"csa-portal-it-{uuid.uuid4().hex[:12]}"
-    # Route this test's tasks to its own queue, so a stray worker never steals them.
-    settings.CELERY_TASK_DEFAULT_QUEUE = queue
-    previous_queue = celery_app.conf.task_default_queue
-    celery_app.conf.task_default_queue = queue
-
-    # tests/conftest.py gives each test its own MEDIA_ROOT (<tmp>/media); the worker derives
-    # the same MEDIA_ROOT from DATA_DIR, so both read and write the same files.
-    assert settings.MEDIA_ROOT.name == "media", settings.MEDIA_ROOT
+    The fault tests start several in turn (a killed worker and its replacement), point one at
+    a Redis of their own, or shorten JOB_STALE_AFTER_SECONDS through `env`.
+    """
     database = settings.DATABASES["default"]
     assert database["NAME"].startswith("test_"), database["NAME"]
-    env = {
+    process_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "csa_portal.settings",
         "DATABASE_URL": database_url(database),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "DATA_DIR": str(settings.MEDIA_ROOT.parent),
+        "CELERY_BROKER_URL": broker_url or settings.CELERY_BROKER_URL,
+        "DATA_DIR": str(data_dir),
         "PYTHONUNBUFFERED": "1",
+        **(env or {}),
     }
-    log_path = tmp_path / "celery-worker.log"
-    with log_path.open("wb") as log_file:
+    with log_path.open("ab") as log_file:
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -176,31 +184,67 @@ def celery_worker(request, transactional_db, settings, tmp_path) -> Iterator[Cel
                 "-A",
                 "csa_portal",
                 "worker",
-                "--pool=solo",
+                f"--pool={pool}",
                 "--concurrency=1",
                 "-Q",
                 queue,
                 "--loglevel=INFO",
-                f"--hostname={queue}@integration",
+                f"--hostname={hostname or queue}@integration",
                 # Keep to itself: no syncing or chatter with other workers on this broker.
                 "--without-mingle",
                 "--without-gossip",
                 "--without-heartbeat",
             ],
             cwd=PROJECT_DIR,
-            env=env,
+            env=process_env,
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
-    worker = CeleryWorker(process=process, queue=queue, log_path=log_path)
-    request.node.stash[WORKER_KEY] = worker
+    worker = CeleryWorker(process=process, queue=queue, log_path=log_path, name=hostname)
     try:
         worker.wait_until_ready()
+    except BaseException:
+        worker.stop()
+        raise
+    return worker
+
+
+@pytest.fixture
+def worker_queue(settings) -> Iterator[str]:
+    """A queue of this test's own: the app sends this test's tasks there, and only there."""
+    # The settings make the app eager when no broker is set; an eager app would run the
+    # tasks in this process and prove nothing about the worker.
+    assert celery_app.conf.task_always_eager is False, "csa_portal.celery.app is eager"
+    queue = f"csa-portal-it-{uuid.uuid4().hex[:12]}"
+    # Route this test's tasks to its own queue, so a stray worker never steals them.
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    previous_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
+    try:
+        yield queue
+    finally:
+        celery_app.conf.task_default_queue = previous_queue
+        _delete_queue(queue)
+
+
+@pytest.fixture
+def celery_worker(
+    request, transactional_db, settings, tmp_path, worker_queue
+) -> Iterator[CeleryWorker]:
+    """A real worker process consuming a queue of its own, on the test database."""
+    # tests/conftest.py gives each test its own MEDIA_ROOT (<tmp>/media); the worker derives
+    # the same MEDIA_ROOT from DATA_DIR, so both read and write the same files.
+    assert settings.MEDIA_ROOT.name == "media", settings.MEDIA_ROOT
+    worker = start_worker(
+        queue=worker_queue,
+        log_path=tmp_path / "celery-worker.log",
+        data_dir=settings.MEDIA_ROOT.parent,
+    )
+    request.node.stash[WORKER_KEY] = worker
+    try:
         yield worker
     finally:
         worker.stop()
-        celery_app.conf.task_default_queue = previous_queue
-        _delete_queue(queue)
 
 
 def _delete_queue(queue: str) -> None:
