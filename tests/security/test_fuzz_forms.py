@@ -8,6 +8,7 @@ form again, or a denial) writes nothing.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -95,3 +96,33 @@ def test_hostile_input_never_breaks_a_form(row, persona, world: World, client) -
             transaction.set_rollback(True)
 
     check()
+
+
+EDGES = {
+    "date": ["9999-12-31", "0001-01-01", "2026-02-29"],
+    "number": ["99999999999999999999", "-1", "0", "1e400", "0.0000001"],
+}
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def test_edge_dates_and_numbers_in_every_form(world: World, client) -> None:
+    # Hypothesis rarely draws the calendar's and the decimal field's edges: try them all.
+    for row, persona in FORM_ROWS:
+        url = URLS[(row.name, row.variant)](world)
+        valid = PAYLOADS.get(row.name, lambda w: {})
+        for key, value in valid(world).items():
+            kind = "date" if isinstance(value, str) and DATE.match(value) else None
+            if isinstance(value, str) and NUMBER.match(value):
+                kind = "number"
+            for edge in EDGES.get(kind, []):
+                with transaction.atomic():
+                    client.logout()
+                    if persona != "anonymous":
+                        client.force_login(world.user(persona))
+                    before = snapshot()
+                    response = client.post(url, valid(world) | {key: edge})
+                    assert response.status_code < 500, (row.name, key, edge)
+                    if response.status_code == 200 or response.status_code in DENIED:
+                        assert not _changed(before, snapshot()), (row.name, key, edge)
+                    transaction.set_rollback(True)

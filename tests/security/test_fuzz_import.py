@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from csa_portal.models import Job
 from organizations.columns import COLUMNS, FORMULA_PREFIXES, PHONE_NUMBER
 from organizations.exports import export_rows, write_csv, write_xlsx
 from organizations.models import Organization
@@ -138,3 +139,12 @@ def test_a_good_file_with_bom_and_formulas_imports_whole_and_exports_neutralized
     assert by_name["'=Colectivo Uno"]["mission"] == '\'=HYPERLINK("http://x")'
     assert by_name["'=Colectivo Uno"]["phone"] == "+52 55 1234 5678"
     assert by_name["'@Colectivo Dos"]["mission"] == "'-2+3"
+
+
+@given(token=st.one_of(hostile_text, st.sampled_from(["../../etc/passwd", "0" * 32 + ".csv/.."])))
+def test_hostile_confirm_tokens_are_refused_and_write_nothing(cast, client_for, token) -> None:
+    client = client_for(cast.staff)
+    before = (Organization.objects.count(), Job.objects.count())
+    response = client.post(reverse("organizations:import_confirm"), {"token": token})
+    assert response.status_code == 400
+    assert (Organization.objects.count(), Job.objects.count()) == before
