@@ -27,6 +27,7 @@ PERSONAS = (
     "member",
     "other_leader",
     "lawyer",
+    "other_lawyer",
     "deactivated",
 )
 LOGIN = "login"  # 302 to the login page

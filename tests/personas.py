@@ -75,6 +75,7 @@ class Cast:
     member: User
     other_leader: User
     lawyer: User
+    other_lawyer: User  # a lawyer of another firm (the legal tests make the firms)
     deactivated: User
 
 
@@ -99,5 +100,6 @@ def build_cast() -> Cast:
         member=member,
         other_leader=other_leader,
         lawyer=make_user("lawyer@test.mx"),
+        other_lawyer=make_user("other-lawyer@test.mx"),
         deactivated=deactivated,
     )

@@ -53,14 +53,14 @@ PAYLOADS = {
     "data_request_execute": lambda w: {"confirm": "on"},
 }
 
-ALL_405 = (405,) * 9
-#                        anon   staff legal admin leader member other lawyer deact
-ANYONE = (200, 200, 200, 200, 200, 200, 200, 200, 200)
-LOGGED_IN = (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN)
-LOGGED_IN_302 = (LOGIN, 302, 302, 302, 302, 302, 302, 302, LOGIN)
-OWNER_ONLY = (LOGIN, 404, 404, 404, 200, 404, 404, 404, LOGIN)
-STAFF_ONLY = (LOGIN, 200, 200, 200, 403, 403, 403, 403, LOGIN)
-STAFF_302 = (LOGIN, 302, 302, 302, 403, 403, 403, 403, LOGIN)
+ALL_405 = (405,) * 10
+#                        anon   staff legal admin leader member other lawyer lawyer2 deact
+ANYONE = (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)
+LOGGED_IN = (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, LOGIN)
+LOGGED_IN_302 = (LOGIN, 302, 302, 302, 302, 302, 302, 302, 302, LOGIN)
+OWNER_ONLY = (LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, LOGIN)
+STAFF_ONLY = (LOGIN, 200, 200, 200, 403, 403, 403, 403, 403, LOGIN)
+STAFF_302 = (LOGIN, 302, 302, 302, 403, 403, 403, 403, 403, LOGIN)
 
 # fmt: off
 MATRIX = [

@@ -176,16 +176,16 @@ PAYLOADS = {
     "grants:report_reschedule": lambda w: {"due_date": "2025-09-30"},
 }
 
-M405 = (405,) * 9
+M405 = (405,) * 10
 # fmt: off
-#            anon   staff legal admin leader member other lawyer deact
-STAFF_PAGE = (LOGIN, 200,  200,  200,  403,   403,   403,  403,   LOGIN)
-READ       = (LOGIN, 200,  200,  200,  200,   200,   404,  404,   LOGIN)
-CSO_FORM   = (LOGIN, 403,  403,  200,  200,   403,   404,  404,   LOGIN)
-CSO_WRITE  = (LOGIN, 403,  403,  302,  302,   403,   404,  404,   LOGIN)
-STAFF_FORM = (LOGIN, 200,  200,  200,  403,   403,   404,  404,   LOGIN)
-STAFF_WRITE = (LOGIN, 302, 302,  302,  403,   403,   404,  404,   LOGIN)
-HISTORY    = (LOGIN, 200,  200,  200,  200,   403,   404,  404,   LOGIN)
+#            anon   staff legal admin leader member other lawyer lawyer2 deact
+STAFF_PAGE = (LOGIN, 200,  200,  200,  403,   403,   403,  403,   403,   LOGIN)
+READ       = (LOGIN, 200,  200,  200,  200,   200,   404,  404,   404,   LOGIN)
+CSO_FORM   = (LOGIN, 403,  403,  200,  200,   403,   404,  404,   404,   LOGIN)
+CSO_WRITE  = (LOGIN, 403,  403,  302,  302,   403,   404,  404,   404,   LOGIN)
+STAFF_FORM = (LOGIN, 200,  200,  200,  403,   403,   404,  404,   404,   LOGIN)
+STAFF_WRITE = (LOGIN, 302, 302,  302,  403,   403,   404,  404,   404,   LOGIN)
+HISTORY    = (LOGIN, 200,  200,  200,  200,   403,   404,  404,   404,   LOGIN)
 
 MATRIX = [
     Row("grants:portfolio", "GET", STAFF_PAGE),

@@ -365,19 +365,19 @@ PAYLOADS = {
 
 A = LOGIN
 # Cells: anonymous, staff, legal coordinator, admin, leader, member, other leader, lawyer,
-# deactivated.
-ALL_405 = (405,) * 9
-EVERYONE = (A, 200, 200, 200, 200, 200, 200, 200, A)
-STAFF_PAGE = (A, 200, 200, 200, 403, 403, 403, 403, A)
-STAFF_POST = (A, 302, 302, 302, 403, 403, 403, 403, A)
-MEMBERS_SEE = (A, 200, 200, 200, 200, 200, 404, 404, A)
-STAFF_MANAGE_GET = (A, 200, 200, 200, 403, 403, 404, 404, A)
-STAFF_MANAGE_POST = (A, 302, 302, 302, 403, 403, 404, 404, A)
+# other lawyer, deactivated.
+ALL_405 = (405,) * 10
+EVERYONE = (A, 200, 200, 200, 200, 200, 200, 200, 200, A)
+STAFF_PAGE = (A, 200, 200, 200, 403, 403, 403, 403, 403, A)
+STAFF_POST = (A, 302, 302, 302, 403, 403, 403, 403, 403, A)
+MEMBERS_SEE = (A, 200, 200, 200, 200, 200, 404, 404, 404, A)
+STAFF_MANAGE_GET = (A, 200, 200, 200, 403, 403, 404, 404, 404, A)
+STAFF_MANAGE_POST = (A, 302, 302, 302, 403, 403, 404, 404, 404, A)
 # The event's facilitator is cast.member; the leader does not facilitate it.
-RUN_GET = (A, 200, 200, 200, 403, 200, 404, 404, A)
-RUN_POST = (A, 302, 302, 302, 403, 302, 404, 404, A)
-LEADERS_GET = (A, 200, 200, 200, 200, 403, 404, 404, A)
-LEADERS_POST = (A, 302, 302, 302, 302, 403, 404, 404, A)
+RUN_GET = (A, 200, 200, 200, 403, 200, 404, 404, 404, A)
+RUN_POST = (A, 302, 302, 302, 403, 302, 404, 404, 404, A)
+LEADERS_GET = (A, 200, 200, 200, 200, 403, 404, 404, 404, A)
+LEADERS_POST = (A, 302, 302, 302, 302, 403, 404, 404, 404, A)
 
 
 def _rows(name: str, get: tuple, post: tuple, *, writes: bool = True) -> list[Row]:

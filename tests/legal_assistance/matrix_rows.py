@@ -1,6 +1,6 @@
 """Legal assistance in the authorization matrix (see tests/matrix_support.py).
 
-cast.lawyer is a lawyer of "Bufete Uno" (Sonora); cast.org has a case at each step, the
+cast.lawyer is a lawyer of "Bufete Uno" (Sonora), cast.other_lawyer of "Despacho Dos"; cast.org has a case at each step, the
 working one assigned to that firm. ConfidentialAccess is left out of MODELS on purpose: the
 pages that show confidential details must write it on GET (the access log).
 """
@@ -27,7 +27,6 @@ from legal_assistance.models import (
     OrganizationCompliance,
 )
 from tests.matrix_support import LOGIN, Row
-from tests.personas import make_user
 
 from .helpers import (
     TODAY,
@@ -61,7 +60,7 @@ def build(world) -> Legal:
     firm = make_firm("Bufete Uno", state="SON", areas=("corporate", "fiscal", "labor"))
     lawyer = make_lawyer(firm, cast.lawyer)
     other = make_firm("Despacho Dos", state="NL", areas=("fiscal", "aml"))
-    make_lawyer(other, make_user("lawyer2@test.mx"))
+    make_lawyer(other, cast.other_lawyer)
     coordinator = cast.legal_coordinator
     working = working_case(cast.org, cast.leader, coordinator, lawyer, area="corporate")
     with_document_and_hours(working, lawyer, cast.leader)
@@ -194,78 +193,78 @@ PAYLOADS = {
     },
 }
 
-ALL_405 = (405,) * 9
+ALL_405 = (405,) * 10
 # fmt: off
 MATRIX = [
-    #                                                         anon   staff legal admin leader member other lawyer deact
+    #                                                         anon   staff legal admin leader member other lawyer lawyer2 deact
     # The coordinators' desk and the access log: legal coordinators (and superusers) only.
-    Row("legal_assistance:desk", "GET",                      (LOGIN, 403,  200,  200,  403,   403,   403,  403,   LOGIN)),
+    Row("legal_assistance:desk", "GET",                      (LOGIN, 403,  200,  200,  403,   403,   403,  403,   403,   LOGIN)),
     Row("legal_assistance:desk", "POST",                     ALL_405),
-    Row("legal_assistance:access_log", "GET",                (LOGIN, 403,  200,  200,  403,   403,   403,  403,   LOGIN)),
+    Row("legal_assistance:access_log", "GET",                (LOGIN, 403,  200,  200,  403,   403,   403,  403,   403,   LOGIN)),
     Row("legal_assistance:access_log", "POST",               ALL_405),
     # Program-wide pages (no confidential details): all program staff.
-    Row("legal_assistance:case_list", "GET",                 (LOGIN, 200,  200,  200,  403,   403,   403,  403,   LOGIN)),
+    Row("legal_assistance:case_list", "GET",                 (LOGIN, 200,  200,  200,  403,   403,   403,  403,   403,   LOGIN)),
     Row("legal_assistance:case_list", "POST",                ALL_405),
-    Row("legal_assistance:firms", "GET",                     (LOGIN, 200,  200,  200,  403,   403,   403,  403,   LOGIN)),
+    Row("legal_assistance:firms", "GET",                     (LOGIN, 200,  200,  200,  403,   403,   403,  403,   403,   LOGIN)),
     Row("legal_assistance:firms", "POST",                    ALL_405),
-    Row("legal_assistance:firm_create", "GET",               (LOGIN, 200,  200,  200,  403,   403,   403,  403,   LOGIN)),
-    Row("legal_assistance:firm_create", "POST",              (LOGIN, 302,  302,  302,  403,   403,   403,  403,   LOGIN), writes=True),
-    Row("legal_assistance:firm", "GET",                      (LOGIN, 200,  200,  200,  403,   403,   403,  403,   LOGIN)),
+    Row("legal_assistance:firm_create", "GET",               (LOGIN, 200,  200,  200,  403,   403,   403,  403,   403,   LOGIN)),
+    Row("legal_assistance:firm_create", "POST",              (LOGIN, 302,  302,  302,  403,   403,   403,  403,   403,   LOGIN), writes=True),
+    Row("legal_assistance:firm", "GET",                      (LOGIN, 200,  200,  200,  403,   403,   403,  403,   403,   LOGIN)),
     Row("legal_assistance:firm", "POST",                     ALL_405),
-    Row("legal_assistance:firm_edit", "GET",                 (LOGIN, 200,  200,  200,  403,   403,   403,  403,   LOGIN)),
-    Row("legal_assistance:firm_edit", "POST",                (LOGIN, 302,  302,  302,  403,   403,   403,  403,   LOGIN), writes=True),
-    Row("legal_assistance:lawyer_add", "GET",                (LOGIN, 200,  200,  200,  403,   403,   403,  403,   LOGIN)),
-    Row("legal_assistance:lawyer_add", "POST",               (LOGIN, 302,  302,  302,  403,   403,   403,  403,   LOGIN), writes=True),
-    Row("legal_assistance:lawyer_edit", "GET",               (LOGIN, 200,  200,  200,  403,   403,   403,  403,   LOGIN)),
-    Row("legal_assistance:lawyer_edit", "POST",              (LOGIN, 302,  302,  302,  403,   403,   403,  403,   LOGIN), writes=True),
-    Row("legal_assistance:reports", "GET",                   (LOGIN, 200,  200,  200,  403,   403,   403,  403,   LOGIN)),
+    Row("legal_assistance:firm_edit", "GET",                 (LOGIN, 200,  200,  200,  403,   403,   403,  403,   403,   LOGIN)),
+    Row("legal_assistance:firm_edit", "POST",                (LOGIN, 302,  302,  302,  403,   403,   403,  403,   403,   LOGIN), writes=True),
+    Row("legal_assistance:lawyer_add", "GET",                (LOGIN, 200,  200,  200,  403,   403,   403,  403,   403,   LOGIN)),
+    Row("legal_assistance:lawyer_add", "POST",               (LOGIN, 302,  302,  302,  403,   403,   403,  403,   403,   LOGIN), writes=True),
+    Row("legal_assistance:lawyer_edit", "GET",               (LOGIN, 200,  200,  200,  403,   403,   403,  403,   403,   LOGIN)),
+    Row("legal_assistance:lawyer_edit", "POST",              (LOGIN, 302,  302,  302,  403,   403,   403,  403,   403,   LOGIN), writes=True),
+    Row("legal_assistance:reports", "GET",                   (LOGIN, 200,  200,  200,  403,   403,   403,  403,   403,   LOGIN)),
     Row("legal_assistance:reports", "POST",                  ALL_405),
-    Row("legal_assistance:report_export", "GET",             (LOGIN, 200,  200,  200,  403,   403,   403,  403,   LOGIN)),
+    Row("legal_assistance:report_export", "GET",             (LOGIN, 200,  200,  200,  403,   403,   403,  403,   403,   LOGIN)),
     Row("legal_assistance:report_export", "POST",            ALL_405),
-    Row("legal_assistance:compliance_overview", "GET",       (LOGIN, 200,  200,  200,  403,   403,   403,  403,   LOGIN)),
+    Row("legal_assistance:compliance_overview", "GET",       (LOGIN, 200,  200,  200,  403,   403,   403,  403,   403,   LOGIN)),
     Row("legal_assistance:compliance_overview", "POST",      ALL_405),
     # The lawyer's own list.
-    Row("legal_assistance:my_cases", "GET",                  (LOGIN, 403,  403,  403,  403,   403,   403,  200,   LOGIN)),
+    Row("legal_assistance:my_cases", "GET",                  (LOGIN, 403,  403,  403,  403,   403,   403,  200,   200,   LOGIN)),
     Row("legal_assistance:my_cases", "POST",                 ALL_405),
     # One organization: its people and staff see it; its leaders (and coordinators) request help.
-    Row("legal_assistance:organization_cases", "GET",        (LOGIN, 200,  200,  200,  200,   200,   404,  404,   LOGIN)),
+    Row("legal_assistance:organization_cases", "GET",        (LOGIN, 200,  200,  200,  200,   200,   404,  404,   404,   LOGIN)),
     Row("legal_assistance:organization_cases", "POST",       ALL_405),
-    Row("legal_assistance:request", "GET",                   (LOGIN, 403,  200,  200,  200,   403,   404,  404,   LOGIN)),
-    Row("legal_assistance:request", "POST",                  (LOGIN, 403,  302,  302,  302,   403,   404,  404,   LOGIN), writes=True),
-    Row("legal_assistance:checklist", "GET",                 (LOGIN, 200,  200,  200,  200,   200,   404,  404,   LOGIN)),
+    Row("legal_assistance:request", "GET",                   (LOGIN, 403,  200,  200,  200,   403,   404,  404,   404,   LOGIN)),
+    Row("legal_assistance:request", "POST",                  (LOGIN, 403,  302,  302,  302,   403,   404,  404,   404,   LOGIN), writes=True),
+    Row("legal_assistance:checklist", "GET",                 (LOGIN, 200,  200,  200,  200,   200,   404,  404,   404,   LOGIN)),
     Row("legal_assistance:checklist", "POST",                ALL_405),
-    Row("legal_assistance:checklist_item", "GET",            (LOGIN, 200,  200,  200,  200,   403,   404,  404,   LOGIN)),
-    Row("legal_assistance:checklist_item", "POST",           (LOGIN, 302,  302,  302,  302,   403,   404,  404,   LOGIN), writes=True),
+    Row("legal_assistance:checklist_item", "GET",            (LOGIN, 200,  200,  200,  200,   403,   404,  404,   404,   LOGIN)),
+    Row("legal_assistance:checklist_item", "POST",           (LOGIN, 302,  302,  302,  302,   403,   404,  404,   404,   LOGIN), writes=True),
     # A case: full for coordinators, the assigned firm's lawyers and the leaders; limited (area,
     # status, dates) for other staff and members; 404 for everyone else.
-    Row("legal_assistance:case", "GET",                      (LOGIN, 200,  200,  200,  200,   200,   404,  200,   LOGIN), "in progress"),
+    Row("legal_assistance:case", "GET",                      (LOGIN, 200,  200,  200,  200,   200,   404,  200,   404,   LOGIN), "in progress"),
     Row("legal_assistance:case", "POST",                     ALL_405, "in progress"),
-    Row("legal_assistance:case_history", "GET",              (LOGIN, 200,  200,  200,  200,   403,   404,  403,   LOGIN), "in progress"),
+    Row("legal_assistance:case_history", "GET",              (LOGIN, 200,  200,  200,  200,   403,   404,  403,   404,   LOGIN), "in progress"),
     Row("legal_assistance:case_history", "POST",             ALL_405, "in progress"),
-    Row("legal_assistance:document", "GET",                  (LOGIN, 403,  200,  200,  200,   403,   404,  200,   LOGIN)),
+    Row("legal_assistance:document", "GET",                  (LOGIN, 403,  200,  200,  200,   403,   404,  200,   404,   LOGIN)),
     Row("legal_assistance:document", "POST",                 ALL_405),
     Row("legal_assistance:triage", "GET",                    ALL_405, "requested"),
-    Row("legal_assistance:triage", "POST",                   (LOGIN, 403,  302,  302,  403,   403,   404,  404,   LOGIN), "requested", writes=True),
+    Row("legal_assistance:triage", "POST",                   (LOGIN, 403,  302,  302,  403,   403,   404,  404,   404,   LOGIN), "requested", writes=True),
     Row("legal_assistance:more_info", "GET",                 ALL_405, "more info asked"),
-    Row("legal_assistance:more_info", "POST",                (LOGIN, 403,  403,  403,  302,   403,   404,  404,   LOGIN), "more info asked", writes=True),
+    Row("legal_assistance:more_info", "POST",                (LOGIN, 403,  403,  403,  302,   403,   404,  404,   404,   LOGIN), "more info asked", writes=True),
     Row("legal_assistance:match", "GET",                     ALL_405, "accepted"),
-    Row("legal_assistance:match", "POST",                    (LOGIN, 403,  302,  302,  403,   403,   404,  404,   LOGIN), "accepted", writes=True),
+    Row("legal_assistance:match", "POST",                    (LOGIN, 403,  302,  302,  403,   403,   404,  404,   404,   LOGIN), "accepted", writes=True),
     Row("legal_assistance:respond", "GET",                   ALL_405, "matched"),
-    Row("legal_assistance:respond", "POST",                  (LOGIN, 403,  403,  403,  403,   403,   404,  302,   LOGIN), "matched", writes=True),
+    Row("legal_assistance:respond", "POST",                  (LOGIN, 403,  403,  403,  403,   403,   404,  302,   404,   LOGIN), "matched", writes=True),
     Row("legal_assistance:log_hours", "GET",                 ALL_405, "in progress"),
-    Row("legal_assistance:log_hours", "POST",                (LOGIN, 403,  403,  403,  403,   403,   404,  302,   LOGIN), "in progress", writes=True),
+    Row("legal_assistance:log_hours", "POST",                (LOGIN, 403,  403,  403,  403,   403,   404,  302,   404,   LOGIN), "in progress", writes=True),
     Row("legal_assistance:add_note", "GET",                  ALL_405, "in progress"),
-    Row("legal_assistance:add_note", "POST",                 (LOGIN, 403,  302,  302,  403,   403,   404,  302,   LOGIN), "in progress", writes=True),
+    Row("legal_assistance:add_note", "POST",                 (LOGIN, 403,  302,  302,  403,   403,   404,  302,   404,   LOGIN), "in progress", writes=True),
     Row("legal_assistance:add_message", "GET",               ALL_405, "in progress"),
-    Row("legal_assistance:add_message", "POST",              (LOGIN, 403,  302,  302,  302,   403,   404,  302,   LOGIN), "in progress", writes=True),
+    Row("legal_assistance:add_message", "POST",              (LOGIN, 403,  302,  302,  302,   403,   404,  302,   404,   LOGIN), "in progress", writes=True),
     Row("legal_assistance:add_document", "GET",              ALL_405, "in progress"),
-    Row("legal_assistance:add_document", "POST",             (LOGIN, 403,  302,  302,  302,   403,   404,  302,   LOGIN), "in progress", writes=True),
+    Row("legal_assistance:add_document", "POST",             (LOGIN, 403,  302,  302,  302,   403,   404,  302,   404,   LOGIN), "in progress", writes=True),
     Row("legal_assistance:add_milestone", "GET",             ALL_405, "in progress"),
-    Row("legal_assistance:add_milestone", "POST",            (LOGIN, 403,  302,  302,  403,   403,   404,  302,   LOGIN), "in progress", writes=True),
+    Row("legal_assistance:add_milestone", "POST",            (LOGIN, 403,  302,  302,  403,   403,   404,  302,   404,   LOGIN), "in progress", writes=True),
     Row("legal_assistance:resolve", "GET",                   ALL_405, "in progress"),
-    Row("legal_assistance:resolve", "POST",                  (LOGIN, 403,  302,  302,  403,   403,   404,  302,   LOGIN), "in progress", writes=True),
+    Row("legal_assistance:resolve", "POST",                  (LOGIN, 403,  302,  302,  403,   403,   404,  302,   404,   LOGIN), "in progress", writes=True),
     Row("legal_assistance:close", "GET",                     ALL_405, "in progress"),
-    Row("legal_assistance:close", "POST",                    (LOGIN, 403,  302,  302,  403,   403,   404,  403,   LOGIN), "in progress", writes=True),
+    Row("legal_assistance:close", "POST",                    (LOGIN, 403,  302,  302,  403,   403,   404,  403,   404,   LOGIN), "in progress", writes=True),
 ]
 # fmt: on
 
