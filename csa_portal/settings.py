@@ -279,6 +279,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Lists up to this many rows export in the request; larger ones become a background Job.
 EXPORT_SYNC_LIMIT = env_int("EXPORT_SYNC_LIMIT", 2000)
+# The benchmark's floor pages (bench/run.py sets it); off everywhere else.
+BENCH_FLOORS = env_bool("BENCH_FLOORS", False)
 
 # --- Forms ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
