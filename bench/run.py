@@ -314,7 +314,11 @@ def main() -> None:
     parser.add_argument("--big-organizations", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 5)))
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8765)))
-    parser.add_argument("--skip", default="", help="comma-separated: pages,scoring,reports,import")
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="comma-separated: pages,scoring,reports (or community_report, program_report),import",
+    )
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
     args = parser.parse_args()
     skip = set(args.skip.split(","))
@@ -326,10 +330,11 @@ def main() -> None:
     manage(env, "compile_translations")
     manage(env, "collectstatic", "--noinput", "-v0")
     work: dict = {}
-    if "reports" not in skip:
+    if "reports" not in skip and "community_report" not in skip:
         community = measure(env, "setup")["community"]
         print("Community report...", flush=True)
         work["community_report"] = measure(env, "community_report", str(community))
+    if "reports" not in skip and "program_report" not in skip:
         print("Program report...", flush=True)
         work["program_report"] = measure(env, "program_report")
     if "import" not in skip:
