@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test lint format messages up check-deploy clean
+.PHONY: run setup test lint format messages up check-deploy clean bench
 
 $(PY):
 	@PYTHON=$$(sh .ci/find-python) && echo "Using $$PYTHON" && "$$PYTHON" -m venv $(VENV)
@@ -47,6 +47,11 @@ up: $(VENV)/.installed
 	DEBUG=false $(PY) manage.py compile_translations
 	DEBUG=false $(PY) manage.py migrate --noinput
 	DEBUG=false $(VENV)/bin/honcho start
+
+# Benchmarks against floors measured in the same run (README: Benchmarks); needs wrk.
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || (echo "wrk is missing: apt-get install wrk" && exit 1)
+	$(PY) bench/run.py
 
 check-deploy: $(VENV)/.installed
 	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=portal.example.org \

@@ -8,8 +8,10 @@ class CsaPortalConfig(AppConfig):
 
     def ready(self) -> None:
         from .demo import build_users, register_demo_step
+        from .scale import build_logins, register_scale_step
 
         register_demo_step(order=0, name="logins", build=build_users)
+        register_scale_step(order=0, name="logins", build=build_logins)
         self._register_privacy()
 
     @staticmethod
@@ -19,6 +21,9 @@ class CsaPortalConfig(AppConfig):
         privacy.register()
         privacy.register_personal_data(
             name="portal", collect=privacy_services.collect_portal_data, order=0
+        )
+        privacy.register_anonymizer(
+            name="audit", anonymize=privacy_services.anonymize_audit_trail, order=900
         )
         # Last: the account itself is anonymized after every app has used its identity.
         privacy.register_anonymizer(

@@ -393,3 +393,23 @@ def personal_data_archive(user: User) -> bytes:
                     writer.writerow([_cell(row.get(c)) for c in columns])
                 archive.writestr(f"csv/{section}-{table}.csv", "\ufeff" + out.getvalue())
     return buffer.getvalue()
+
+
+def anonymize_audit_trail(*, user: User, token: str) -> list[Kept]:
+    """The change history stays (accountability), but no longer names the person who acted."""
+    from django.utils.translation import gettext_lazy as _
+
+    from .models import AuditEntry
+
+    entries = AuditEntry.objects.filter(actor=user).update(actor_label=token)
+    return [
+        Kept(
+            section=_("History entries"),
+            records=entries,
+            action=Kept.DETACHED,
+            reason=_(
+                "The history of changes to program records is kept for accountability; the "
+                "entries now show a code instead of the person's name."
+            ),
+        )
+    ]

@@ -294,6 +294,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Lists up to this many rows export in the request; larger ones become a background Job.
 EXPORT_SYNC_LIMIT = env_int("EXPORT_SYNC_LIMIT", 2000)
+# The benchmark's floor pages (bench/run.py sets it); off everywhere else.
+BENCH_FLOORS = env_bool("BENCH_FLOORS", False)
 
 # --- Privacy (Mexico's federal personal-data law) -------------------------------------------
 # Data-subject (ARCO) requests are answered within this many business days of receipt.

@@ -1,5 +1,6 @@
 """The top composes: each app contributes its own urls."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -64,3 +65,9 @@ urlpatterns = [
     path("legal/", include("legal_assistance.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Benchmark floor pages (bench/run.py): only when BENCH_FLOORS is set, never in production.
+if settings.BENCH_FLOORS:
+    from .views import bench_floors
+
+    urlpatterns += bench_floors.urlpatterns

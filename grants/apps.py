@@ -9,9 +9,10 @@ class GrantsConfig(AppConfig):
     def ready(self) -> None:
         from csa_portal.demo import register_demo_step
         from csa_portal.navigation import register_nav_item
+        from csa_portal.scale import register_scale_step
         from organizations.action_support import register_action_support
 
-        from . import action_support, demo, panels
+        from . import action_support, demo, panels, scale
 
         panels.register()
         from . import privacy
@@ -26,3 +27,4 @@ class GrantsConfig(AppConfig):
             visible=lambda user: user.is_program_staff,
         )
         register_demo_step(order=30, name="grants", build=demo.build)
+        register_scale_step(order=30, name="grants", build=scale.build)

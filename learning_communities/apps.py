@@ -42,8 +42,9 @@ class LearningCommunitiesConfig(AppConfig):
         from csa_portal.demo import register_demo_step
         from csa_portal.jobs import register_job_kind
         from csa_portal.navigation import register_nav_item
+        from csa_portal.scale import register_scale_step
 
-        from . import demo, jobs, panels, rules  # noqa: F401 - rules registers permissions
+        from . import demo, jobs, panels, rules, scale  # noqa: F401 - rules registers permissions
         from .services.reports import COMMUNITY_REPORT_JOB, NETWORK_JOB, PROGRAM_REPORT_JOB
 
         register_job_kind(
@@ -80,3 +81,4 @@ class LearningCommunitiesConfig(AppConfig):
         )
         user_logged_in.connect(remember_menu, dispatch_uid="learning_communities.remember_menu")
         register_demo_step(order=50, name="learning communities", build=demo.build)
+        register_scale_step(order=50, name="learning communities", build=scale.build)

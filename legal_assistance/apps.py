@@ -9,9 +9,10 @@ class LegalAssistanceConfig(AppConfig):
     def ready(self) -> None:
         from csa_portal.demo import register_demo_step
         from csa_portal.navigation import register_nav_item
+        from csa_portal.scale import register_scale_step
         from organizations.action_support import register_action_support
 
-        from . import action_support, demo, panels, rules  # noqa: F401 - rules registers perms
+        from . import action_support, demo, panels, rules, scale  # noqa: F401 - rules registers perms
 
         panels.register()
         from . import privacy
@@ -35,3 +36,4 @@ class LegalAssistanceConfig(AppConfig):
             order=40,
             visible=lambda user: user.is_program_staff and not user.is_legal_coordinator,
         )
+        register_scale_step(order=40, name="legal assistance", build=scale.build)

@@ -32,12 +32,24 @@ class OrganizationsConfig(AppConfig):
         )
         panels.register()
         self._register_menu()
+        self._register_scale_steps()
         from . import privacy
 
         privacy.register()
         register_demo_step(order=10, name="organizations", build=demo.build)
         register_demo_step(order=20, name="capacity", build=demo_capacity.build)
         register_demo_step(order=25, name="improvement plans", build=demo_plans.build)
+
+    @staticmethod
+    def _register_scale_steps() -> None:
+        from csa_portal.scale import register_scale_step
+
+        from . import scale
+
+        register_scale_step(order=10, name="organizations", build=scale.build_organizations)
+        register_scale_step(order=20, name="capacity", build=scale.build_capacity)
+        # Last: scores cover every assessment the other steps made.
+        register_scale_step(order=90, name="scores", build=scale.build_scores)
 
     @staticmethod
     def _register_menu() -> None:

@@ -469,3 +469,28 @@ def test_grant_amounts_survive_a_cancellation(cast, rich_persona):
         amount
     )
     assert amount > Decimal(0)
+
+
+def test_a_cancellation_keeps_the_history_but_not_who_acted(cast, rich_persona):
+    from csa_portal.audit import record_change
+    from csa_portal.models import AuditEntry
+
+    record_change(
+        obj=cast.org, actor=cast.leader, action="update", before={"name": "A"}, after={"name": "B"}
+    )
+    entries = AuditEntry.objects.filter(actor=cast.leader)
+    count = entries.count()
+    assert count and all(e.actor_label != "anon" for e in entries)
+
+    execute_cancellation(request=approved_cancellation(cast.leader, cast.staff), by=cast.staff)
+
+    token = User.objects.get(pk=cast.leader.pk).display_name
+    assert AuditEntry.objects.filter(actor=cast.leader).count() == count
+    assert set(
+        AuditEntry.objects.filter(actor=cast.leader).values_list("actor_label", flat=True)
+    ) == {token}
+    request = DataRequest.objects.get(user=cast.leader)
+    assert any(
+        line["section"] == "History entries" or "Historial" in line["section"]
+        for line in request.statement
+    )
