@@ -9,11 +9,14 @@ class LegalAssistanceConfig(AppConfig):
     def ready(self) -> None:
         from csa_portal.demo import register_demo_step
         from csa_portal.navigation import register_nav_item
+        from csa_portal.security import register_two_factor_role
         from organizations.action_support import register_action_support
 
         from . import action_support, demo, panels, rules  # noqa: F401 - rules registers perms
 
         panels.register()
+        # Lawyers read confidential case details: they need a second factor when it is required.
+        register_two_factor_role(is_lawyer)
         register_action_support("legal_assistance", action_support.cases_serving)
         register_demo_step(order=40, name="legal assistance", build=demo.build)
         # Lawyers reach their cases from their home page: a menu item for them would cost a
@@ -32,3 +35,9 @@ class LegalAssistanceConfig(AppConfig):
             order=40,
             visible=lambda user: user.is_program_staff and not user.is_legal_coordinator,
         )
+
+
+def is_lawyer(user) -> bool:
+    from .models import Lawyer
+
+    return Lawyer.objects.filter(user=user).exists()
