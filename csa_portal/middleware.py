@@ -43,7 +43,7 @@ class SessionSecurityMiddleware:
     """
 
     # Reachable while a second factor is still owed, besides the page that settles it and
-    # logging out.
+    # logging out: switching the language of those pages.
     OPEN_ALWAYS = frozenset({"set_language"})
 
     def __init__(self, get_response):
@@ -57,15 +57,13 @@ class SessionSecurityMiddleware:
                 return gate
         response = self.get_response(request)
         if response.status_code in (403, 404) and request.user.is_authenticated:
-            kind = (
-                SecurityEvent.Kind.FORBIDDEN
-                if response.status_code == 403
-                else (SecurityEvent.Kind.NOT_FOUND)
-            )
-            record_event(kind, request=request, user=request.user)
+            # Denied by a scoped helper, PermissionDenied or Http404: someone probing ids.
+            denied = {403: SecurityEvent.Kind.FORBIDDEN, 404: SecurityEvent.Kind.NOT_FOUND}
+            record_event(denied[response.status_code], request=request, user=request.user)
         return response
 
     def _check(self, request, user):
+        """None to go on, or the redirect that ends or completes the session first."""
         session = request.session
         now = int(time.time())
         login_at = session.get(LOGIN_AT)
