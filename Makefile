@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test lint format messages up check-deploy clean bench
+.PHONY: run setup test lint format messages up check-deploy audit clean bench
 
 $(PY):
 	@PYTHON=$$(sh .ci/find-python) && echo "Using $$PYTHON" && "$$PYTHON" -m venv $(VENV)
@@ -58,6 +58,13 @@ check-deploy: $(VENV)/.installed
 	DATABASE_URL=$${DATABASE_URL:-postgres://root@127.0.0.1:5432/csa_portal} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+# Known vulnerabilities in the pinned dependencies (PyPI's advisory data). --strict fails when a
+# package could not be checked, so a machine without access to the advisory service fails
+# loudly instead of passing vacuously: that is why CI (which has no such access) does not run it.
+audit: $(VENV)/.installed
+	$(VENV)/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off \
+	  --vulnerability-service $${AUDIT_SERVICE:-pypi} -r requirements.lock -r requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) staticfiles var

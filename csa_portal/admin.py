@@ -1,11 +1,23 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.html import format_html_join, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .audit import describe
-from .models import AuditEntry, Consent, DataRequest, Job, NoticeAcceptance, PrivacyNotice, User
+from .models import (
+    AuditEntry,
+    Consent,
+    DataRequest,
+    Job,
+    NoticeAcceptance,
+    PrivacyNotice,
+    SecurityEvent,
+    User,
+)
 from .privacy_services import require_new_acceptance
+from .security import record_event
+from .services import reset_two_factor
 
 
 @admin.register(User)
@@ -22,6 +34,7 @@ class UserAdmin(BaseUserAdmin):
     ]
     list_filter = ["program_role", "is_active", "is_superuser", "preferred_language"]
     search_fields = ["email", "display_name"]
+    actions = ["reset_second_factor"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Profile"), {"fields": ["display_name", "preferred_language"]}),
@@ -49,6 +62,23 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     ]
+
+    @admin.action(description=_("Reset two-factor authentication (lost phone)"))
+    def reset_second_factor(self, request, queryset) -> None:
+        for user in queryset:
+            reset_two_factor(user=user)
+            record_event(SecurityEvent.Kind.TWO_FACTOR_RESET, request=request, user=user)
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d person will set up two-factor authentication again at their next login.",
+                "%(count)d people will set up two-factor authentication again at their next login.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Job)
@@ -104,6 +134,26 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return format_html_join(
             mark_safe("<br>"), "{}: {} → {}", ((x["field"], x["old"], x["new"]) for x in lines)
         )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """Read-only: the log is evidence, so nobody edits or deletes it from here."""
+
+    list_display = ["at", "kind", "email", "user", "ip_address", "path"]
+    list_filter = ["kind", ("user", admin.RelatedOnlyFieldListFilter), "at"]
+    search_fields = ["email", "user__email", "ip_address", "path"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -7,6 +7,7 @@ class CsaPortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
+        from . import security  # noqa: F401 - connects the security-event receivers
         from .demo import build_users, register_demo_step
         from .scale import build_logins, register_scale_step
 

@@ -1,4 +1,20 @@
+import time
+
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.views import redirect_to_login
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
+
+from .models import SecurityEvent
+from .security import (
+    LOGIN_AT,
+    TWO_FACTOR,
+    TWO_FACTOR_OK,
+    TWO_FACTOR_VERIFY,
+    record_event,
+    two_factor_state,
+)
 
 
 class UserLanguageMiddleware:
@@ -17,6 +33,66 @@ class UserLanguageMiddleware:
             # Personal pages must not be kept by shared caches or the back button after logout.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+class SessionSecurityMiddleware:
+    """Absolute session lifetime, the second-factor gate and the log of denied accesses.
+
+    Runs after AuthenticationMiddleware. Reads only the session on a normal request; writes
+    one row when a logged-in person is refused a page (403/404).
+    """
+
+    # Reachable while a second factor is still owed, besides the page that settles it and
+    # logging out: switching the language of those pages.
+    OPEN_ALWAYS = frozenset({"set_language"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            gate = self._check(request, user)
+            if gate is not None:
+                return gate
+        response = self.get_response(request)
+        if response.status_code in (403, 404) and request.user.is_authenticated:
+            # Denied by a scoped helper, PermissionDenied or Http404: someone probing ids.
+            denied = {403: SecurityEvent.Kind.FORBIDDEN, 404: SecurityEvent.Kind.NOT_FOUND}
+            record_event(denied[response.status_code], request=request, user=request.user)
+        return response
+
+    def _check(self, request, user):
+        """None to go on, or the redirect that ends or completes the session first."""
+        session = request.session
+        now = int(time.time())
+        login_at = session.get(LOGIN_AT)
+        if login_at is None:
+            # A session from before this check existed: its lifetime starts now.
+            session[LOGIN_AT] = login_at = now
+        if now - login_at > settings.SESSION_ABSOLUTE_HOURS * 3600:
+            record_event(SecurityEvent.Kind.SESSION_EXPIRED, request=request, user=user)
+            auth.logout(request)
+            return redirect_to_login(request.get_full_path())
+        state = session.get(TWO_FACTOR)
+        if state is None:
+            session[TWO_FACTOR] = state = two_factor_state(user)
+        if state == TWO_FACTOR_OK:
+            return None
+        url_name = getattr(resolve_or_none(request.path_info), "url_name", None)
+        if url_name in self.OPEN_ALWAYS:
+            return None
+        target = "two_factor_verify" if state == TWO_FACTOR_VERIFY else "two_factor_setup"
+        if url_name == target or url_name == "logout":
+            return None
+        return redirect_to_login(request.get_full_path(), login_url=reverse(target))
+
+
+def resolve_or_none(path: str):
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
 
 
 class PrivacyNoticeMiddleware:

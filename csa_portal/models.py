@@ -252,6 +252,49 @@ class AuditEntry(models.Model):
         return f"{self.object_label} · {self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"
 
 
+class SecurityEvent(models.Model):
+    """A login, a failed login, a lockout, a logout, a failed second factor or a denied access.
+
+    Written once when it happens (one INSERT), read by admins; never edited.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Login")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOCKOUT = "lockout", _("Lockout")
+        LOGOUT = "logout", _("Logout")
+        SESSION_EXPIRED = "session_expired", _("Session expired")
+        TWO_FACTOR_FAILED = "two_factor_failed", _("Failed second factor")
+        TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Second factor enrolled")
+        TWO_FACTOR_RESET = "two_factor_reset", _("Second factor reset")
+        FORBIDDEN = "forbidden", _("Access denied (403)")
+        NOT_FOUND = "not_found", _("Not found (404)")
+
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="security_events",
+    )
+    # What was typed at the login form (or the account's email): kept even for unknown users.
+    email = models.CharField(_("email"), max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=255, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.email} {self.at:%Y-%m-%d %H:%M}"
+
+
 # The privacy records live in their own module; importing them here registers them.
 from .privacy_models import (  # noqa: E402
     Consent,
@@ -268,5 +311,6 @@ __all__ = [
     "NoticeAcceptance",
     "PrivacyNotice",
     "ProgramRole",
+    "SecurityEvent",
     "User",
 ]

@@ -1,6 +1,7 @@
 """State changes of the cross-cutting records."""
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import User
 
@@ -16,3 +17,25 @@ def update_account(*, user: User, display_name: str, preferred_language: str) ->
 def set_preferred_language(*, user: User, language: str) -> None:
     User.objects.filter(pk=user.pk).update(preferred_language=language)
     user.preferred_language = language
+
+
+@transaction.atomic
+def change_email(*, user: User, email: str) -> User:
+    """The form has checked the current password and that no other account uses the email."""
+    user.email = email.lower()
+    user.save(update_fields=["email"])
+    return user
+
+
+@transaction.atomic
+def enroll_two_factor(*, user: User, key: str) -> TOTPDevice:
+    """A confirmed authenticator replaces any earlier one: one phone per person."""
+    TOTPDevice.objects.filter(user=user).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", key=key, confirmed=True)
+
+
+@transaction.atomic
+def reset_two_factor(*, user: User) -> int:
+    """An admin's reset for a lost phone: the person enrolls again at their next login."""
+    deleted, _by_model = TOTPDevice.objects.filter(user=user).delete()
+    return deleted

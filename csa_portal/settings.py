@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "csa_portal.middleware.SessionSecurityMiddleware",
     "csa_portal.middleware.UserLanguageMiddleware",
     "csa_portal.middleware.PrivacyNoticeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -173,6 +176,13 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ENGINE = "csa_portal.sessions"  # the database store; an outage is a 500, not a 400
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Absolute lifetime: however active, a session ends this long after its login.
+SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
+
+# A second factor (TOTP) for program staff, legal coordinators, lawyers and admins: required in
+# production, optional in the embedded demo; anyone may enroll from their account page.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "CSA Portal")
 
 # Lock out a username from one address after repeated failures, for a limited time, so an
 # attacker elsewhere cannot lock a victim out of their own account.
@@ -314,5 +324,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "csa_portal.security": {"level": "INFO"},
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }

@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from .forms import AccountPasswordResetForm, EmailAuthenticationForm
-from .views import account, home, jobs
+from .views import account, home, jobs, security
 
 auth_patterns = [
     path(
@@ -53,6 +53,9 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/", include(auth_patterns)),
     path("accounts/profile/", account.account, name="account"),
+    path("accounts/profile/email/", security.account_email, name="account_email"),
+    path("accounts/two-factor/", security.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", security.two_factor_verify, name="two_factor_verify"),
     path("language/", account.set_language, name="set_language"),
     path("", include("csa_portal.privacy_urls")),
     path("jobs/<uuid:job_id>/", jobs.job_detail, name="job_detail"),

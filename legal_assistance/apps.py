@@ -10,6 +10,7 @@ class LegalAssistanceConfig(AppConfig):
         from csa_portal.demo import register_demo_step
         from csa_portal.navigation import register_nav_item
         from csa_portal.scale import register_scale_step
+        from csa_portal.security import register_two_factor_role
         from organizations.action_support import register_action_support
 
         from . import action_support, demo, panels, rules, scale  # noqa: F401 - rules registers perms
@@ -18,6 +19,8 @@ class LegalAssistanceConfig(AppConfig):
         from . import privacy
 
         privacy.register()
+        # Lawyers read confidential case details: they need a second factor when it is required.
+        register_two_factor_role(is_lawyer)
         register_action_support("legal_assistance", action_support.cases_serving)
         register_demo_step(order=40, name="legal assistance", build=demo.build)
         # Lawyers reach their cases from their home page: a menu item for them would cost a
@@ -37,3 +40,9 @@ class LegalAssistanceConfig(AppConfig):
             visible=lambda user: user.is_program_staff and not user.is_legal_coordinator,
         )
         register_scale_step(order=40, name="legal assistance", build=scale.build)
+
+
+def is_lawyer(user) -> bool:
+    from .models import Lawyer
+
+    return Lawyer.objects.filter(user=user).exists()

@@ -489,6 +489,7 @@ NOT_SNAPSHOTTED = {
     "axes.accessfailurelog",
     "axes.accesslog",
     "axes.accessattemptexpiration",
+    "csa_portal.securityevent",  # the security log: every refusal of a logged-in person is written
 }
 
 
