@@ -36,3 +36,18 @@ def test_spanish_forms_have_no_english_left_from_django(cast, client_for):
 
     assert "Select an option" not in html
     assert "Seleccione una opción" in html
+
+
+def test_plural_messages_have_every_spanish_form():
+    """Spanish has three plural forms in Django's rule (1, millions, the rest): a message with
+    only two shows English for counts like 20."""
+    po = polib.pofile(str(CATALOG))
+    forms = int(re.search(r"nplurals=(\d+)", po.metadata["Plural-Forms"]).group(1))
+    short = [
+        e.msgid
+        for e in po
+        if e.msgid_plural
+        and not e.obsolete
+        and sum(1 for v in e.msgstr_plural.values() if v) < forms
+    ]
+    assert not short, f"give these all {forms} plural forms in {CATALOG}: {short}"
