@@ -389,7 +389,11 @@ def test_accepting_an_invitation_creates_the_login_and_signs_in(cast, client):
     assert invitation.accepted_at is not None
     # Signed in as the new person, who can now edit the profile as its leader.
     assert int(client.session["_auth_user_id"]) == user.pk
-    assert client.get(reverse("organizations:edit", args=[cast.org.pk])).status_code == 200
+    # A new login accepts the privacy notice first (csa_portal.middleware.PrivacyNoticeMiddleware).
+    edit = reverse("organizations:edit", args=[cast.org.pk])
+    assert reverse("privacy_notice_accept") in client.get(edit)["Location"]
+    client.post(reverse("privacy_notice_accept"))
+    assert client.get(edit).status_code == 200
 
     # The link works once.
     client.logout()
