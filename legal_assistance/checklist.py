@@ -130,7 +130,10 @@ def organization_checklist(organization: Organization) -> Checklist:
 
 
 def _slots(organizations: list[dict], items: list[dict]) -> tuple[dict[tuple, int], dict[str, int]]:
-    """Applicable item slots by (tier id, area) and by area alone, before marked N/A."""
+    """Applicable item slots by (tier id, area) and by area alone, before marked N/A.
+
+    Each entry of `organizations` is a group of `n` organizations of one tier and donee status.
+    """
     per_area_all: dict[str, int] = defaultdict(int)
     per_area_donee: dict[str, int] = defaultdict(int)
     for item in items:
@@ -142,8 +145,8 @@ def _slots(organizations: list[dict], items: list[dict]) -> tuple[dict[tuple, in
     for org in organizations:
         for area in LegalArea.values:
             slots = per_area_all[area] - (0 if org["authorized_donee"] else per_area_donee[area])
-            by_tier[(org["tier_id"], area)] += slots
-            by_area[area] += slots
+            by_tier[(org["tier_id"], area)] += slots * org["n"]
+            by_area[area] += slots * org["n"]
     return by_tier, by_area
 
 
@@ -159,8 +162,14 @@ class Overview:
 def compliance_overview() -> Overview:
     """Participating CSOs by area and tier, now and at the end of each year (5 queries)."""
     tiers = list(Tier.objects.order_by("number"))
+    # Grouped in SQL: the slots only depend on tier and donee status, so a handful of rows
+    # replace one row per participating CSO (thousands, turned into dicts on every request).
     organizations = list(
-        Organization.objects.csos().participating().values("pk", "tier_id", "authorized_donee")
+        Organization.objects.csos()
+        .participating()
+        .order_by()
+        .values("tier_id", "authorized_donee")
+        .annotate(n=Count("pk"))
     )
     items = list(ComplianceItem.objects.values("pk", "area", "applies_to"))
     slots_by_tier, slots_by_area = _slots(organizations, items)
@@ -202,18 +211,24 @@ def compliance_overview() -> Overview:
     history = compliance_history(
         ComplianceChange.objects.filter(
             organization__in=Organization.objects.csos().participating()
-        ),
+        ).exclude(Q(item__applies_to=DONEE_ONLY) & Q(organization__authorized_donee=False)),
         items,
         slots_total,
-        donee={o["pk"] for o in organizations if o["authorized_donee"]},
+        donee=None,
     )
-    return Overview(tiers=tiers, rows=rows, history=history, organizations=len(organizations))
+    return Overview(
+        tiers=tiers, rows=rows, history=history, organizations=sum(o["n"] for o in organizations)
+    )
 
 
 def compliance_history(
-    changes, items: list[dict], slots: int, *, donee: set[int]
+    changes, items: list[dict], slots: int, *, donee: set[int] | None
 ) -> list[tuple[int, Decimal | None]]:
-    """Percent compliant at the end of each year since 2016, from the dated changes (1 query)."""
+    """Percent compliant at the end of each year since 2016, from the dated changes (1 query).
+
+    donee: the authorized donees among the changes' organizations, or None when `changes`
+    already leaves out the donee-only items of the others.
+    """
     donee_only = {item["pk"] for item in items if item["applies_to"] == DONEE_ONLY}
     today = timezone.localdate()
     years = list(range(FIRST_YEAR, today.year + 1))
@@ -228,7 +243,7 @@ def compliance_history(
         end = date(year, 12, 31)
         while upcoming is not None and upcoming[3] <= end:
             org_id, item_id, status, _checked = upcoming
-            if item_id not in donee_only or org_id in donee:
+            if donee is None or item_id not in donee_only or org_id in donee:
                 state[(org_id, item_id)] = status
             upcoming = next(pending, None)
         statuses = list(state.values())

@@ -96,8 +96,11 @@ def _figures(row: ReportRow) -> list:
 
 
 def available_years() -> list[int]:
+    # order_by(): the model's ordering would make DISTINCT run over (year, date, id), one row
+    # per case instead of one per year.
     return sorted(
-        LegalCase.objects.annotate(y=ExtractYear("opened_on"))
+        LegalCase.objects.order_by()
+        .annotate(y=ExtractYear("opened_on"))
         .values_list("y", flat=True)
         .distinct(),
         reverse=True,
@@ -157,18 +160,18 @@ def legal_report(year: int | None = None) -> LegalReport:
     areas = dict(LegalArea.choices)
     groups: dict[str, dict] = {d: defaultdict(dict) for d in DIMENSIONS}
     total = ReportRow(label=_("All cases"))
+    tier_labels: dict[int | None, str] = {None: _("No tier")}
     for case in _case_rows(year):
         tier_number = case["organization__tier__number"]
-        tier_label = (
-            str(
+        if tier_number not in tier_labels:
+            # One label per tier, not a model instance per case.
+            tier_labels[tier_number] = str(
                 Tier(
                     name_en=case["organization__tier__name_en"],
                     name_es=case["organization__tier__name_es"],
                 )
             )
-            if tier_number is not None
-            else _("No tier")
-        )
+        tier_label = tier_labels[tier_number]
         keys = {
             "area": (list(areas).index(case["area"]), str(areas[case["area"]])),
             "firm": (case["firm__name"] is None, case["firm__name"] or _("No firm yet")),

@@ -10,7 +10,7 @@ from csa_portal.models import Job
 
 from .exports import export_rows, write_csv, write_xlsx
 from .filters import OrganizationFilter, sort_queryset
-from .imports import FileProblem, validate_file
+from .imports import FileProblem, checked_file, forget_checked
 from .models import Organization
 from .services import import_organizations
 from .uploads import path_for_token
@@ -22,7 +22,8 @@ def run_import(job: Job, report) -> dict:
         raise JobError(_("The uploaded file is no longer available. Upload it again."))
     report(5, _("Checking every row"))
     try:
-        preview = validate_file(path)
+        # The preview validated every row; only what can change since is checked again.
+        preview = checked_file(path)
     except FileProblem as exc:
         raise JobError(str(exc)) from exc
     if not preview.is_valid:
@@ -37,6 +38,7 @@ def run_import(job: Job, report) -> dict:
     report(50, _("Writing organizations"))
     created = import_organizations(rows=preview.rows, imported_by=job.created_by)
     path.unlink(missing_ok=True)
+    forget_checked(path)
     return {"created": created, "url": reverse("organizations:directory")}
 
 

@@ -198,6 +198,19 @@ def application_detail(request, pk):
     )
 
 
+QUEUE_COLUMNS = (
+    "title",
+    "kind",
+    "status",
+    "requested_amount",
+    "currency",
+    "submitted_at",
+    "organization__name",
+    "organization__tier",
+    "theme",
+)
+
+
 @require_safe
 @login_required
 def queue(request):
@@ -209,8 +222,12 @@ def queue(request):
     status = request.GET.get("status", GrantApplication.Status.SUBMITTED)
     if status not in GrantApplication.Status.values:
         status = GrantApplication.Status.SUBMITTED
+    # Only the columns the table shows: the long narrative fields would be read for 200 rows.
     applications = list(
-        base.filter(status=status).with_review_count().order_by("submitted_at", "id")[:200]
+        base.filter(status=status)
+        .only(*QUEUE_COLUMNS)
+        .with_review_count()
+        .order_by("submitted_at", "id")[:200]
     )
     return render(
         request,

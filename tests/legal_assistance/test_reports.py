@@ -172,6 +172,15 @@ def test_a_year_keeps_only_the_cases_opened_in_it(figures):
     assert [r.label for r in report.by["year"]] == ["2019"]
 
 
+def test_each_year_is_offered_once(figures):
+    from legal_assistance.reports import available_years
+
+    # Two cases were opened in 2018: the year filter lists it once, not once per case.
+    years = available_years()
+    assert years == sorted(set(years), reverse=True)
+    assert years.count(2018) == 1
+
+
 def test_the_report_is_one_query(figures, django_assert_num_queries):
     with django_assert_num_queries(1):
         legal_report()

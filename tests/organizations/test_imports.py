@@ -57,7 +57,12 @@ def error_rows(response) -> dict[int, set[str]]:
 
 
 def stored_uploads() -> list[str]:
-    return sorted(p.name for p in imports_dir().iterdir())
+    """The uploads kept; a valid file's preview also keeps its checked rows beside it."""
+    return sorted(p.name for p in imports_dir().iterdir() if not p.name.endswith(".checked.json"))
+
+
+def checked_rows_kept() -> list[str]:
+    return sorted(p.name for p in imports_dir().iterdir() if p.name.endswith(".checked.json"))
 
 
 # --- Preview -------------------------------------------------------------------------------
@@ -116,6 +121,7 @@ def test_a_valid_file_previews_without_writing_and_remembers_the_token(cast, cli
     assert client.session[SESSION_KEY] == [token]
     assert f'value="{token}"' in response.content.decode()
     assert stored_uploads() == [token]
+    assert checked_rows_kept() == [f"{token}.checked.json"]  # the job won't validate again
     assert Organization.objects.count() == before
 
 
@@ -159,6 +165,7 @@ def test_confirming_a_valid_csv_imports_every_row_in_a_job(
     assert OrganizationChange.objects.filter(note="imported", changed_by=cast.staff).count() == 3
     assert client.session[SESSION_KEY] == []
     assert stored_uploads() == []
+    assert checked_rows_kept() == []
 
     # The token was used up: confirming again is refused and imports nothing more.
     again = confirm(client, token, django_capture_on_commit_callbacks)
@@ -302,6 +309,22 @@ def test_a_failed_import_job_explains_why_and_its_retry_imports_after_the_fix(
     assert job.attempts == 2
     assert job.result["created"] == 3
     assert Organization.objects.filter(name__in=[r[0] for r in GOOD_ROWS]).count() == 3
+
+
+def test_the_job_checks_every_row_again_when_the_file_differs_from_its_preview(
+    cast, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(cast.staff)
+    token = upload(client, csv_file([HEADER, *GOOD_ROWS])).context["token"]
+    # The kept rows belong to the previewed content only: a changed file is validated anew.
+    bad = [HEADER, ["Estado desconocido", "Atlántida", "", "", "", "", "", ""]]
+    (imports_dir() / token).write_bytes(csv_file(bad).read())
+
+    confirm(client, token, django_capture_on_commit_callbacks)
+
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    assert not Organization.objects.filter(name="Estado desconocido").exists()
 
 
 def test_the_template_has_every_column_the_importer_reads(cast, client_for):
