@@ -131,18 +131,22 @@ def _run_job(kind: str, params: dict) -> dict:
 
 def recompute() -> dict:
     from organizations import scoring
-    from organizations.jobs import RECOMPUTE_CHUNK
     from organizations.models import Assessment, Organization
 
     out = _run_job("organizations.recompute_scores", {})
-    out["chunks"] = len(scoring.assessment_id_chunks(RECOMPUTE_CHUNK))
+    out["chunks"] = len(scoring.assessment_id_chunks(settings.SCORES_RECOMPUTE_BATCH))
     out["organizations"] = Organization.objects.count()
     out["assessments"] = Assessment.objects.validated().count()
     return out
 
 
 def sqlfloor() -> dict:
-    """The recompute's aggregate alone: INSERT ... SELECT ... GROUP BY into a bare temp table."""
+    """The recompute's aggregate alone: INSERT ... SELECT ... GROUP BY into a bare temp table.
+
+    A strict floor: the job does more than this for the same aggregate (an upsert into the
+    real, indexed and WAL-logged score table, stale rows removed, the overall score of every
+    assessment written, a commit per batch); none of that is in the floor.
+    """
     from organizations.scoring import _tables
 
     t = _tables()

@@ -51,33 +51,53 @@ def recompute_scores(*, first_id: int | None = None, last_id: int | None = None)
             JOIN {t["assessment"]} a ON a.id = r.assessment_id
             JOIN {t["framework"]} f ON f.id = a.framework_id
             WHERE a.status = %s AND a.id BETWEEN %s AND %s
+              -- The same range on the ratings too: PostgreSQL then reads them with one
+              -- index range scan instead of one probe per assessment.
+              AND r.assessment_id BETWEEN %s AND %s
               AND r.level IS NOT NULL AND NOT r.not_applicable
             GROUP BY r.assessment_id, i.area_id
             ON CONFLICT (assessment_id, area_id)
             DO UPDATE SET score = excluded.score, computed_at = excluded.computed_at
             """,  # noqa: S608 - table names come from our models, values are parameters
-            [now, validated, lo, hi],
+            [now, validated, lo, hi, lo, hi],
         )
         written = cursor.rowcount
         cursor.execute(
             f"""
             DELETE FROM {t["score"]}
-            WHERE computed_at < %s AND assessment_id IN (
-                SELECT id FROM {t["assessment"]} WHERE id BETWEEN %s AND %s)
+            -- The range on the score's own column, not "IN (SELECT id FROM assessment ...)":
+            -- PostgreSQL planned that as a scan of every score (1.1 s a batch at 100,000
+            -- organizations) where this is a range scan of the unique index.
+            WHERE assessment_id BETWEEN %s AND %s AND computed_at < %s
             """,  # noqa: S608
-            [now, lo, hi],
+            [lo, hi, now],
         )
         cursor.execute(
             f"""
-            UPDATE {t["assessment"]} SET
-              overall_score = (
-                -- "* 1.0": SQLite stores whole-number weights and scores as integers, and
-                -- would otherwise divide them as integers (81.25 came out as 81).
-                SELECT ROUND(SUM(ar.weight * s.score) * 1.0 / SUM(ar.weight), 2)
+            UPDATE {t["assessment"]} SET overall_score = o.score, scored_at = %s
+            -- One grouped pass over the batch's area scores, not a correlated subquery per
+            -- assessment (that probed the score index once per assessment and area).
+            -- "* 1.0": SQLite stores whole-number weights and scores as integers, and
+            -- would otherwise divide them as integers (81.25 came out as 81).
+            FROM (
+                SELECT s.assessment_id,
+                       ROUND(SUM(ar.weight * s.score) * 1.0 / SUM(ar.weight), 2) AS score
                 FROM {t["score"]} s JOIN {t["area"]} ar ON ar.id = s.area_id
-                WHERE s.assessment_id = {t["assessment"]}.id),
-              scored_at = %s
+                WHERE s.assessment_id BETWEEN %s AND %s
+                GROUP BY s.assessment_id
+            ) o
+            WHERE {t["assessment"]}.id = o.assessment_id
+              AND {t["assessment"]}.id BETWEEN %s AND %s AND {t["assessment"]}.status = %s
+            """,  # noqa: S608
+            [now, lo, hi, lo, hi, validated],
+        )
+        # A validated assessment without any rated indicator has no area score: no overall.
+        cursor.execute(
+            f"""
+            UPDATE {t["assessment"]} SET overall_score = NULL, scored_at = %s
             WHERE id BETWEEN %s AND %s AND status = %s
+              AND NOT EXISTS (
+                SELECT 1 FROM {t["score"]} s WHERE s.assessment_id = {t["assessment"]}.id)
             """,  # noqa: S608
             [now, lo, hi, validated],
         )
