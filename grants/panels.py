@@ -47,11 +47,12 @@ def home_panel(request) -> dict | None:
 
 def _staff_home() -> dict | None:
     today = timezone.localdate()
+    first_waiting = GrantApplication.objects.waiting_for_review().order_by("submitted_at", "id")
     waiting = list(
-        GrantApplication.objects.waiting_for_review()
+        GrantApplication.objects.filter(pk__in=Subquery(first_waiting[:LIMIT].values("pk")))
         .select_related("organization")
         .with_review_count()
-        .order_by("submitted_at", "id")[:LIMIT]
+        .order_by("submitted_at", "id")
     )
     to_accept = list(
         GrantReport.objects.filter(
