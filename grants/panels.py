@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Subquery
 from django.utils import timezone
 
 from csa_portal.panels import register_panel
@@ -46,11 +47,12 @@ def home_panel(request) -> dict | None:
 
 def _staff_home() -> dict | None:
     today = timezone.localdate()
+    first_waiting = GrantApplication.objects.waiting_for_review().order_by("submitted_at", "id")
     waiting = list(
-        GrantApplication.objects.waiting_for_review()
+        GrantApplication.objects.filter(pk__in=Subquery(first_waiting[:LIMIT].values("pk")))
         .select_related("organization")
         .with_review_count()
-        .order_by("submitted_at", "id")[:LIMIT]
+        .order_by("submitted_at", "id")
     )
     to_accept = list(
         GrantReport.objects.filter(
@@ -59,15 +61,20 @@ def _staff_home() -> dict | None:
         .select_related("grant__organization", "grant__application")
         .order_by("submitted_at", "id")[:LIMIT]
     )
+    # The first LIMIT rows are picked without the organization and application joins, which
+    # then apply to those rows only: joined before the LIMIT, PostgreSQL hashed every
+    # organization for each list (14 ms each at 10,000 organizations).
+    first_reports = GrantReport.objects.overdue(today).order_by("due_date", "id")[:LIMIT]
     overdue_reports = list(
-        GrantReport.objects.overdue(today)
+        GrantReport.objects.filter(pk__in=Subquery(first_reports.values("pk")))
         .select_related("grant__organization", "grant__application")
-        .order_by("due_date", "id")[:LIMIT]
+        .order_by("due_date", "id")
     )
+    first_tranches = Tranche.objects.overdue(today).order_by("planned_date", "id")[:LIMIT]
     overdue_tranches = list(
-        Tranche.objects.overdue(today)
+        Tranche.objects.filter(pk__in=Subquery(first_tranches.values("pk")))
         .select_related("grant__organization", "grant__application")
-        .order_by("planned_date", "id")[:LIMIT]
+        .order_by("planned_date", "id")
     )
     if not (waiting or to_accept or overdue_reports or overdue_tranches):
         return None

@@ -5,24 +5,31 @@ Each function issues a fixed number of queries whatever the number of organizati
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import (
     Case,
     DecimalField,
     F,
     Max,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
     When,
 )
 
-from .models import Area, AreaScore, Assessment, Framework, Organization, Rating
+from .models import (
+    Area,
+    AreaScore,
+    Assessment,
+    CohortMedian,
+    Framework,
+    Organization,
+    Rating,
+)
 
 
 def organization_scores(organization: Organization) -> list[dict]:
@@ -114,34 +121,19 @@ def _weakest_indicators(assessment_ids: list[int], per_area: int = 2) -> dict:
     return weakest
 
 
-def area_medians(framework: Framework, organizations: QuerySet[Organization]) -> dict[str, Decimal]:
-    """Median area score (by area code) over each organization's latest assessment."""
-    latest = Assessment.objects.latest_per_organization().filter(
-        framework__code=framework.code, organization__in=organizations
-    )
-    rows = AreaScore.objects.filter(assessment__in=latest).values_list("area__code", "score")
-    if connection.vendor == "postgresql":
-        sql, params = rows.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT code, percentile_cont(0.5) WITHIN GROUP (ORDER BY score) "  # noqa: S608
-                f"FROM ({sql}) AS s(code, score) GROUP BY code",
-                params,
-            )
-            return {code: Decimal(str(round(value, 2))) for code, value in cursor.fetchall()}
-    values = defaultdict(list)
-    for code, score in rows:
-        values[code].append(score)
-    return {code: Decimal(str(round(statistics.median(v), 2))) for code, v in values.items()}
-
-
 def cohort_comparison(organization: Organization, framework: Framework) -> dict:
-    participants = Organization.objects.participating()
-    tier = participants.filter(tier_id=organization.tier_id) if organization.tier_id else None
-    return {
-        "tier": area_medians(framework, tier) if tier is not None else {},
-        "all": area_medians(framework, participants),
-    }
+    """The stored medians (services.medians) of the organization's tier and of all participants,
+    by area code, in one query."""
+    cohorts = (
+        Q(tier=None) | Q(tier_id=organization.tier_id) if organization.tier_id else Q(tier=None)
+    )
+    result: dict[str, dict[str, Decimal]] = {"tier": {}, "all": {}}
+    rows = CohortMedian.objects.filter(cohorts, framework_code=framework.code).values_list(
+        "tier_id", "area_code", "median"
+    )
+    for tier_id, area_code, median in rows:
+        result["all" if tier_id is None else "tier"][area_code] = median
+    return result
 
 
 def organizations_with_scores(queryset: QuerySet[Organization], framework_code: str):

@@ -22,6 +22,7 @@ from .services.assessments import (
     validate_assessment,
 )
 from .services.instruments import load_shipped_instruments
+from .services.medians import refresh_cohort_medians
 
 K = Assessment.Kind
 # (instrument code, kind, date offset base, progress 0..1 along the organization's trajectory)
@@ -84,6 +85,7 @@ def build(say: Callable[[str], None]) -> None:
                 rng,
             )
     written = recompute_scores()
+    refresh_cohort_medians()
     say(f"{Assessment.objects.count()} validated assessments, {written} area scores")
 
 

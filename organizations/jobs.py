@@ -79,4 +79,8 @@ def run_recompute_scores(job: Job, report) -> dict:
             index * 100 // len(chunks),
             _("%(done)s of %(total)s batches") % {"done": index, "total": len(chunks)},
         )
+    # Once, after every batch: the stored cohort medians follow the new scores.
+    from .services.medians import refresh_cohort_medians
+
+    refresh_cohort_medians()
     return {"scores": written}

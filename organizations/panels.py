@@ -1,6 +1,8 @@
 """This app's panels on the home page (see csa_portal.panels)."""
 
-from django.db.models import Count, Q
+from collections import defaultdict
+
+from django.db.models import Count
 
 from csa_portal.panels import register_panel
 
@@ -11,28 +13,41 @@ from .models import Membership, Organization, Sector, Tier
 def program_counts(request) -> dict | None:
     if not request.user.is_program_staff:
         return None
-    participants = Organization.objects.participating()
-    by_tier = list(
-        participants.values("tier__number", "tier__name_en", "tier__name_es")
-        .annotate(total=Count("id"), active=Count("id", filter=Q(status="active")))
-        .order_by("tier__number")
-    )
-    by_state = list(
-        participants.values("state").annotate(total=Count("id")).order_by("-total", "state")
-    )
+    # One grouped scan of the organizations instead of three (tier, state, sector): the
+    # combinations are a few hundred rows, folded here.
+    tiers: dict[int, dict] = {}
+    states: dict[str, int] = defaultdict(int)
+    sectors: dict[str, int] = defaultdict(int)
+    for row in Organization.objects.values(
+        "tier__number", "tier__name_en", "tier__name_es", "state", "sector", "status"
+    ).annotate(total=Count("id")):
+        sectors[row["sector"]] += row["total"]
+        if row["tier__number"] is None:
+            continue
+        states[row["state"]] += row["total"]
+        tier = tiers.setdefault(
+            row["tier__number"],
+            {
+                "tier__number": row["tier__number"],
+                "tier__name_en": row["tier__name_en"],
+                "tier__name_es": row["tier__name_es"],
+                "total": 0,
+                "active": 0,
+            },
+        )
+        tier["total"] += row["total"]
+        if row["status"] == "active":
+            tier["active"] += row["total"]
+    by_tier = [tiers[number] for number in sorted(tiers)]
     state_names = dict(MexicanState.choices)
-    for row in by_state:
-        row["label"] = state_names.get(row["state"], row["state"])
+    by_state = [
+        {"state": state, "total": total, "label": state_names.get(state, state)}
+        for state, total in sorted(states.items(), key=lambda item: (-item[1], item[0]))
+    ]
     sector_names = dict(Sector.choices)
     by_sector = [
-        {
-            "sector": row["sector"],
-            "label": str(sector_names.get(row["sector"], row["sector"])),
-            "total": row["total"],
-        }
-        for row in Organization.objects.values("sector")
-        .annotate(total=Count("id"))
-        .order_by("sector")
+        {"sector": sector, "label": str(sector_names.get(sector, sector)), "total": total}
+        for sector, total in sorted(sectors.items())
     ]
     for row in by_tier:
         row["label"] = Tier(name_en=row["tier__name_en"], name_es=row["tier__name_es"]).__str__()

@@ -39,6 +39,7 @@ from .models import (
     ThematicArea,
     Tier,
 )
+from .services.medians import refresh_cohort_medians
 
 SCALE_NAME_PREFIX = "Scale Organization"
 STAKEHOLDER_SECTORS = [s for s in Sector.values if s != Sector.CSO]
@@ -319,4 +320,5 @@ def _build_plans(ctx: ScaleContext, assessments: list[Assessment], staff: User |
 
 def build_scores(ctx: ScaleContext) -> None:
     written = scoring.recompute_scores()
+    refresh_cohort_medians()
     ctx.say(f"{written} area scores")

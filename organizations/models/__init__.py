@@ -1,6 +1,6 @@
 """The organizations app's models, one module per concern; import them from here."""
 
-from .capacity import Area, AreaScore, Assessment, Framework, Indicator, Rating
+from .capacity import Area, AreaScore, Assessment, CohortMedian, Framework, Indicator, Rating
 from .plans import Action, Goal, ImprovementPlan
 from .profiles import (
     BilingualName,
@@ -27,6 +27,7 @@ __all__ = [
     "Area",
     "AreaScore",
     "Assessment",
+    "CohortMedian",
     "Framework",
     "Goal",
     "ImprovementPlan",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .profiles import Organization
+from .profiles import Organization, Tier
 
 
 def _in_language(obj, stem: str) -> str:
@@ -332,3 +332,24 @@ class AreaScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area}: {self.score}"
+
+
+class CohortMedian(models.Model):
+    """Median area score over the participants' latest validated assessments, per instrument
+    code, for one tier (or all participants when tier is empty).
+
+    Stored by services.medians.refresh_cohort_medians whenever scores are written: the medians
+    change only then, and computing them per request sorted every area score of the program
+    (1.4 s per scores page at 10,000 organizations).
+    """
+
+    framework_code = models.SlugField()
+    tier = models.ForeignKey(Tier, on_delete=models.CASCADE, null=True, blank=True)
+    area_code = models.SlugField()
+    median = models.DecimalField(max_digits=6, decimal_places=2)
+
+    class Meta:
+        indexes = [models.Index(fields=["framework_code", "tier"])]
+
+    def __str__(self) -> str:
+        return f"{self.framework_code} {self.tier_id or '*'} {self.area_code}: {self.median}"

@@ -4,7 +4,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -125,7 +125,19 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         return self.filter(memberships__user=user, memberships__is_active=True).distinct()
 
     def for_directory(self) -> OrganizationQuerySet:
-        return self.select_related("tier").annotate(people_count=Count("people", distinct=True))
+        # A correlated count, not a grouped join: PostgreSQL evaluates it only for the page's
+        # rows after LIMIT, and the paginator's COUNT(*) drops it (a grouped join over every
+        # organization and person cost 200-400 ms per page at 10,000 organizations).
+        people = (
+            Person.objects.filter(organization=OuterRef("pk"))
+            .order_by()
+            .values("organization")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return self.select_related("tier").annotate(
+            people_count=Coalesce(Subquery(people, output_field=IntegerField()), 0)
+        )
 
     def with_membership_of(self, user) -> OrganizationQuerySet:
         leader = Membership.objects.filter(
@@ -204,6 +216,9 @@ class Organization(models.Model):
         indexes = [
             models.Index(fields=["sector", "state"]),
             models.Index(fields=["status"]),
+            # The directory's default order: its first page reads 50 index entries instead of
+            # sorting every organization.
+            models.Index(fields=["name", "id"]),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -84,6 +84,11 @@ def update_organization(
             setattr(organization, name, fields[name])
     scalar_changed = [n for n in changes if n not in M2M_FIELDS]
     organization.save(update_fields=[*scalar_changed, "updated_at"])
+    if "tier" in changes:
+        # The organization moves between the cohorts whose stored medians the scores page shows.
+        from ..tasks import refresh_cohort_medians_task
+
+        transaction.on_commit(refresh_cohort_medians_task.delay, robust=True)
     audit.record_change(
         obj=organization,
         actor=changed_by,

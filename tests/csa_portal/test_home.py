@@ -99,6 +99,8 @@ def test_staff_see_the_program_counts(cast, client_for):
     ]
     assert counts["chart"]["values"] == [2, 1]
     assert {row["sector"]: row["total"] for row in counts["by_sector"]} == {"cso": 5}
+    # Participants only (the cast's two organizations have no tier), most first.
+    assert [(row["state"], row["total"]) for row in counts["by_state"]] == [("JAL", 3)]
     assert "my_organizations" not in panels
     assert 'id="chart-tiers"' in response.content.decode()
 
