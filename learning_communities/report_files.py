@@ -114,6 +114,19 @@ def _alliance_sheet(alliances: list[dict]) -> tuple:
     )
 
 
+def _actors_sheet(section: dict) -> list[tuple]:
+    """Every actor at the end of the period (the page and the PDF show the first ten)."""
+    if "actors" not in section:  # reports built before the list was kept
+        return []
+    return [
+        (
+            _("Actors"),
+            [_("Actor"), _("Sector"), _("Degree"), _("Betweenness")],
+            section["actors"],
+        )
+    ]
+
+
 def sheets(data: dict) -> list[tuple[str, list, list[list]]]:
     network_sheet = (
         _("Network"),
@@ -182,6 +195,7 @@ def sheets(data: dict) -> list[tuple[str, list, list[list]]]:
             _alliance_sheet(data["alliances"]),
             _power_sheet(data["power_shift"]),
             network_sheet,
+            *_actors_sheet(data["network"]),
         ]
     return [
         (
@@ -258,6 +272,7 @@ def sheets(data: dict) -> list[tuple[str, list, list[list]]]:
             ],
         ),
         network_sheet,
+        *_actors_sheet(data["network"]),
         (
             _("Capacity"),
             [_("Organization"), _("Instrument"), _("First score"), _("Latest score"), _("Change")],
