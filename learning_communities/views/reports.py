@@ -60,7 +60,8 @@ def community_reports(request, pk):
         {
             "community": community,
             "form": form,
-            "reports": list(community.reports.select_related("built_by")[:20]),
+            # The lists show no content: leave out `data` (megabytes for a program report).
+            "reports": list(community.reports.select_related("built_by").defer("data")[:20]),
         },
     )
 
@@ -89,7 +90,9 @@ def program_reports(request):
             "community": None,
             "form": form,
             "reports": list(
-                Report.objects.filter(kind=Report.Kind.PROGRAM).select_related("built_by")[:20]
+                Report.objects.filter(kind=Report.Kind.PROGRAM)
+                .select_related("built_by")
+                .defer("data")[:20]
             ),
         },
     )
