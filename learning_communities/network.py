@@ -289,7 +289,7 @@ def legend() -> list[tuple[str, str]]:
 
 # A drawing of 640 px shows at most this many actors: the program network has thousands,
 # whose drawing weighs megabytes and reads as noise (the tables and workbook list them all).
-DRAWN_ACTORS = 300
+DRAWN_ACTORS = 150
 
 
 def drawn_actors(actors: list[dict]) -> list[dict]:

@@ -20,13 +20,28 @@ from .reports import totals
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
+# WeasyPrint lays out about 60 list rows a second of CPU: the program PDF (drawn on its first
+# download, in a web request) lists the first PDF_ROWS communities and alliances; the page and
+# the workbook list them all.
+PDF_ROWS = 40
+
+
 def render_pdf(data: dict, *, title: str, built_at) -> bytes:
     from weasyprint import HTML  # imported here: loading pango takes a moment
 
+    trimmed = max(len(data.get("communities", ())), len(data.get("alliances", ()))) > PDF_ROWS
+    shown = data
+    if data.get("kind") == "program" and trimmed:
+        shown = {
+            **data,
+            "communities": data["communities"][:PDF_ROWS],
+            "alliances": data["alliances"][:PDF_ROWS],
+        }
     html = render_to_string(
         "learning_communities/reports/pdf.html",
         {
-            "data": data,
+            "data": shown,
+            "pdf_rows": PDF_ROWS if shown is not data else None,
             "title": title,
             "built_at": built_at,
             "totals": totals(data),

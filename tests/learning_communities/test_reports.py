@@ -379,3 +379,45 @@ def test_betweenness_is_estimated_from_a_fixed_sample_above_the_exact_limit(monk
     assert pivots == 4
     assert first == network.betweenness_of(graph)[0]  # seeded: the same figures every time
     assert max(first, key=first.get) in {3, 4, 5}  # the middle of the path still leads
+
+
+def test_the_program_pdf_lists_the_first_rows_and_says_so(monkeypatch):
+    import weasyprint
+
+    from learning_communities import report_files
+
+    seen = {}
+
+    class Page:
+        def __init__(self, string):
+            seen["html"] = string
+
+        def write_pdf(self):
+            return b"%PDF"
+
+    monkeypatch.setattr(weasyprint, "HTML", Page)
+    monkeypatch.setattr(report_files, "PDF_ROWS", 2)
+    community = {"name": "C", "tier": "", "states": [], "members": 1, "csos": 1, "events": 0}
+    alliance = {
+        "name": "A",
+        "started": "2020-01-01",
+        "states": [],
+        "grew_from": "",
+        "objective": "",
+    }
+    data = {
+        "kind": "program",
+        "period": {"start": "2020-01-01", "end": "2020-12-31"},
+        "strengthened": {"organizations": 3, "from": "", "to": "", "by_tier": []},
+        "communities": [{**community, "name": f"Community {n}"} for n in range(3)],
+        "alliances": [{**alliance, "name": f"Alliance {n}", "sectors": []} for n in range(3)],
+        "study_tours": [],
+        "outcomes": [],
+        "power_shift": [],
+        "network": {"svg_start": "", "svg_end": "", "comparison": {}, "start": {}, "end": {}},
+    }
+    assert report_files.render_pdf(data, title="T", built_at=None) == b"%PDF"
+    html = seen["html"]
+    assert "Community 1" in html and "Community 2" not in html
+    assert "Alliance 1" in html and "Alliance 2" not in html
+    assert "first 2 of the 3 communities and of the 3 alliances" in html
