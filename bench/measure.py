@@ -178,10 +178,14 @@ def sqlfloor() -> dict:
 
 
 def _warm_weasyprint() -> float:
-    """A worker loads WeasyPrint (pango) once, on its first report: not each report's cost."""
+    """A worker loads WeasyPrint (pango), openpyxl and the URL configuration once, on its first
+    report: not each report's cost. (The report jobs no longer draw the PDF, see
+    learning_communities.jobs.build_report; `pdf_s` below is its first download's cost.)"""
     started = time.perf_counter()
+    import openpyxl  # noqa: F401
     import weasyprint  # noqa: F401
 
+    reverse("home")
     return round(time.perf_counter() - started, 3)
 
 

@@ -63,3 +63,7 @@ def report_path(token: str) -> Path | None:
         return None
     path = private_folder(REPORTS) / token
     return path if path.is_file() else None
+
+
+def remove_report_file(token: str) -> None:
+    _remove(report_path(token))

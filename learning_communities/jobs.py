@@ -7,7 +7,6 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from csa_portal.jobs import JobError, lasting_write
@@ -15,7 +14,7 @@ from csa_portal.models import Job
 
 from .files import save_report_file
 from .models import LearningCommunity, Report
-from .report_files import render_pdf, render_xlsx
+from .report_files import render_xlsx
 from .reports import community_report, program_report
 from .services.reports import compute_network_snapshot
 
@@ -63,14 +62,18 @@ def build_report(
     progress=lambda percent, message="": None,
     keep: Callable[[], AbstractContextManager] = nullcontext,
 ) -> Report:
-    """Build and keep a community report (community given) or the program results report."""
+    """Build and keep a community report (community given) or the program results report.
+
+    The PDF is not drawn here: WeasyPrint's layout of a ten-page report takes seconds of CPU
+    (93% of the job before), so services.ensure_report_pdf draws it from the kept data on its
+    first download and keeps the file for the next ones."""
     if community is not None:
         data = community_report(community, start, end, progress)
-        title, kind = community.name, Report.Kind.COMMUNITY
+        kind = Report.Kind.COMMUNITY
     else:
         data = program_report(start, end, progress)
-        title, kind = str(_("Program results report")), Report.Kind.PROGRAM
-    progress(80, _("Writing the PDF"))
+        kind = Report.Kind.PROGRAM
+    progress(85, _("Writing the workbook"))
     built = Report(
         kind=kind,
         community=community,
@@ -79,8 +82,6 @@ def build_report(
         data=data,
         built_by=built_by,
     )
-    built.pdf_file = save_report_file(render_pdf(data, title=title, built_at=timezone.now()), "pdf")
-    progress(92, _("Writing the workbook"))
     built.xlsx_file = save_report_file(render_xlsx(data), "xlsx")
     with keep():  # a job's run keeps its report only while it still owns the job
         built.save()

@@ -20,13 +20,28 @@ from .reports import totals
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
+# WeasyPrint lays out about 60 list rows a second of CPU: the program PDF (drawn on its first
+# download, in a web request) lists the first PDF_ROWS communities and alliances; the page and
+# the workbook list them all.
+PDF_ROWS = 40
+
+
 def render_pdf(data: dict, *, title: str, built_at) -> bytes:
     from weasyprint import HTML  # imported here: loading pango takes a moment
 
+    trimmed = max(len(data.get("communities", ())), len(data.get("alliances", ()))) > PDF_ROWS
+    shown = data
+    if data.get("kind") == "program" and trimmed:
+        shown = {
+            **data,
+            "communities": data["communities"][:PDF_ROWS],
+            "alliances": data["alliances"][:PDF_ROWS],
+        }
     html = render_to_string(
         "learning_communities/reports/pdf.html",
         {
-            "data": data,
+            "data": shown,
+            "pdf_rows": PDF_ROWS if shown is not data else None,
             "title": title,
             "built_at": built_at,
             "totals": totals(data),
@@ -114,6 +129,19 @@ def _alliance_sheet(alliances: list[dict]) -> tuple:
     )
 
 
+def _actors_sheet(section: dict) -> list[tuple]:
+    """Every actor at the end of the period (the page and the PDF show the first ten)."""
+    if "actors" not in section:  # reports built before the list was kept
+        return []
+    return [
+        (
+            _("Actors"),
+            [_("Actor"), _("Sector"), _("Degree"), _("Betweenness")],
+            section["actors"],
+        )
+    ]
+
+
 def sheets(data: dict) -> list[tuple[str, list, list[list]]]:
     network_sheet = (
         _("Network"),
@@ -182,6 +210,7 @@ def sheets(data: dict) -> list[tuple[str, list, list[list]]]:
             _alliance_sheet(data["alliances"]),
             _power_sheet(data["power_shift"]),
             network_sheet,
+            *_actors_sheet(data["network"]),
         ]
     return [
         (
@@ -258,6 +287,7 @@ def sheets(data: dict) -> list[tuple[str, list, list[list]]]:
             ],
         ),
         network_sheet,
+        *_actors_sheet(data["network"]),
         (
             _("Capacity"),
             [_("Organization"), _("Instrument"), _("First score"), _("Latest score"), _("Change")],

@@ -65,20 +65,44 @@ def _power_rows(rows: list[dict]) -> list[dict]:
     ]
 
 
+TOP_ACTORS = 10
+
+
 def _network_section(community: LearningCommunity | None, start: date, end: date) -> dict:
-    before = network.compute(start, community)
+    # Only the end date's actors are listed with their betweenness: the start date gives
+    # counts, components and the drawing, so its (costly) betweenness is not computed.
+    before = network.compute(start, community, with_betweenness=False)
     after = network.compute(end, community)
     union = {a["id"]: a for a in before["actors"] + after["actors"]}
-    layout_actors = list(union.values())
+    # Both dates share one layout; a large network draws its most connected actors only.
+    degrees = {a["id"]: a for a in after["actors"]}
+    layout_actors = network.drawn_actors(
+        [
+            {**a, "degree": max(a["degree"], degrees.get(a["id"], a)["degree"])}
+            for a in union.values()
+        ]
+    )
+    sectors = dict(Sector.choices)
     return {
         "start": before["summary"],
         "end": after["summary"],
         "comparison": network.compare(before, after),
         "svg_start": network.draw_svg(before, layout_actors=layout_actors),
         "svg_end": network.draw_svg(after, layout_actors=layout_actors),
+        "drawn_actors": len(layout_actors),
+        "all_actors": len(union),
+        "betweenness_pivots": after["betweenness_pivots"],
+        # The page and the PDF show the first TOP_ACTORS; the workbook lists every actor.
         "top_actors": [
-            {k: a[k] for k in ("name", "sector", "degree", "betweenness")}
-            for a in after["actors"][:10]
+            {
+                **{k: a[k] for k in ("name", "degree", "betweenness")},
+                "sector": str(sectors[a["sector"]]),
+            }
+            for a in after["actors"][:TOP_ACTORS]
+        ],
+        "actors": [
+            [a["name"], str(sectors[a["sector"]]), a["degree"], a["betweenness"]]
+            for a in after["actors"]
         ],
     }
 

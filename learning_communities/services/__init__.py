@@ -19,6 +19,7 @@ from .events import (
 )
 from .reports import (
     compute_network_snapshot,
+    ensure_report_pdf,
     start_community_report,
     start_network_job,
     start_program_report,
@@ -56,6 +57,7 @@ __all__ = [
     "decide_agenda_item",
     "delete_event",
     "end_membership",
+    "ensure_report_pdf",
     "propose_agenda_item",
     "record_attendance",
     "record_collaboration",

@@ -12,7 +12,8 @@ from csa_portal.models import Job, User
 
 from .. import network
 from ..errors import CommunityError
-from ..models import LearningCommunity, NetworkSnapshot
+from ..files import remove_report_file, report_path, save_report_file
+from ..models import LearningCommunity, NetworkSnapshot, Report
 
 NETWORK_JOB = "learning_communities.network"
 COMMUNITY_REPORT_JOB = "learning_communities.community_report"
@@ -82,3 +83,30 @@ def start_program_report(*, start: date, end: date, requested_by: User | None) -
         created_by=requested_by,
         params={"start": start.isoformat(), "end": end.isoformat()},
     )
+
+
+def ensure_report_pdf(*, report: Report) -> str:
+    """The report's PDF file, drawn from its kept data on the first download (see
+    jobs.build_report), in the language of that download, and kept for the next ones.
+
+    Two first downloads at once may both draw it: the first to record its file wins and the
+    other's file is removed, so the report keeps one PDF.
+    """
+    if report.pdf_file and report_path(report.pdf_file) is not None:
+        return report.pdf_file
+    from ..report_files import render_pdf  # WeasyPrint: loaded only when a PDF is drawn
+
+    title = report.community.name if report.community else str(_("Program results report"))
+    token = save_report_file(render_pdf(report.data, title=title, built_at=report.built_at), "pdf")
+    with transaction.atomic():
+        current = Report.objects.select_for_update().filter(pk=report.pk).first()
+        if current is None:
+            remove_report_file(token)
+            raise Report.DoesNotExist
+        if current.pdf_file and report_path(current.pdf_file) is not None:
+            transaction.on_commit(lambda: remove_report_file(token))
+            token = current.pdf_file
+        else:
+            Report.objects.filter(pk=report.pk).update(pdf_file=token)
+    report.pdf_file = token
+    return token

@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from organizations.models import Organization
 from .. import reads
 from ..access import get_community_for_user, get_membership_for_user
 from ..forms import CommunityForm, EndMembershipForm, MemberForm, member_organizations
-from ..models import LearningCommunity
+from ..models import CommunityMembership, Event, LearningCommunity
 from ..power import chart as power_chart
 from ..privacy import listed_people
 from ..services import (
@@ -29,17 +30,25 @@ from .common import power_chart_labels, snapshot_context
 MANAGE = "learning_communities.manage_community"
 
 
+def _count_of(rows) -> Coalesce:
+    return Coalesce(
+        Subquery(rows.order_by().values("community").annotate(n=Count("pk")).values("n")), 0
+    )
+
+
 @require_safe
 @login_required
 def community_list(request):
     communities = list(
         LearningCommunity.objects.visible_to(request.user)
         .select_related("tier", "theme")
+        # One counting subquery each: joining memberships and events together multiplied
+        # their rows before the DISTINCT counts (490 ms at 10,000 organizations).
         .annotate(
-            members_count=Count(
-                "memberships", filter=Q(memberships__left_on__isnull=True), distinct=True
+            members_count=_count_of(
+                CommunityMembership.objects.filter(community=OuterRef("pk"), left_on__isnull=True)
             ),
-            events_count=Count("events", distinct=True),
+            events_count=_count_of(Event.objects.filter(community=OuterRef("pk"))),
         )
         .order_by("status", "tier__number", "name")
     )

@@ -16,7 +16,12 @@ from ..forms import PeriodForm
 from ..models import Report
 from ..network import legend
 from ..reports import default_program_period, totals
-from ..services import CommunityError, start_community_report, start_program_report
+from ..services import (
+    CommunityError,
+    ensure_report_pdf,
+    start_community_report,
+    start_program_report,
+)
 
 REPORTS = "learning_communities.view_reports"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,7 +60,8 @@ def community_reports(request, pk):
         {
             "community": community,
             "form": form,
-            "reports": list(community.reports.select_related("built_by")[:20]),
+            # The lists show no content: leave out `data` (megabytes for a program report).
+            "reports": list(community.reports.select_related("built_by").defer("data")[:20]),
         },
     )
 
@@ -84,7 +90,9 @@ def program_reports(request):
             "community": None,
             "form": form,
             "reports": list(
-                Report.objects.filter(kind=Report.Kind.PROGRAM).select_related("built_by")[:20]
+                Report.objects.filter(kind=Report.Kind.PROGRAM)
+                .select_related("built_by")
+                .defer("data")[:20]
             ),
         },
     )
@@ -125,7 +133,12 @@ def _download(report: Report, token: str, extension: str, content_type: str):
 @login_required
 def report_pdf(request, report_pk):
     report = get_report_for_user(request, report_pk)
-    return _download(report, report.pdf_file, "pdf", "application/pdf")
+    # Drawn on the first download (the report job keeps the data and the workbook only).
+    try:
+        token = ensure_report_pdf(report=report)
+    except Report.DoesNotExist:  # removed while its PDF was drawn
+        raise Http404 from None
+    return _download(report, token, "pdf", "application/pdf")
 
 
 @require_safe

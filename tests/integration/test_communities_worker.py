@@ -15,6 +15,7 @@ from learning_communities.reference_data import ensure_key_issues
 from learning_communities.services import (
     AttendanceEntry,
     add_facilitator,
+    ensure_report_pdf,
     record_attendance,
     record_collaboration,
     start_community_report,
@@ -80,7 +81,9 @@ def test_the_worker_builds_a_community_report_and_a_network(celery_worker, cast)
     assert [e["title"] for e in report.data["events"]] == ["Taller"]
     assert report.data["attendance"][0]["organization"] == cast.org.name
     assert report.data["network"]["end"]["ties"] == 1
-    assert report_path(report.pdf_file).read_bytes().startswith(b"%PDF")
+    # The PDF is drawn on its first download (learning_communities.jobs.build_report).
+    assert report.pdf_file == ""
+    assert report_path(ensure_report_pdf(report=report)).read_bytes().startswith(b"%PDF")
     assert report_path(report.xlsx_file).read_bytes().startswith(b"PK")
 
     assert network_job.status == Job.Status.SUCCEEDED, network_job.error

@@ -241,6 +241,7 @@ def test_the_report_workbook_has_a_sheet_per_section_with_numbers(data):
         "Resources",
         "Outcomes",
         "Network",
+        "Actors",
         "Capacity",
     ]
     from io import BytesIO
@@ -248,6 +249,10 @@ def test_the_report_workbook_has_a_sheet_per_section_with_numbers(data):
     from openpyxl import load_workbook
 
     workbook = load_workbook(BytesIO(render_xlsx(report)))
+    # Every actor at the end of the period, most connected first (the page shows ten).
+    actors = list(workbook["Actors"].values)
+    assert actors[0] == ("Actor", "Sector", "Degree", "Betweenness")
+    assert len(actors) == 4 and {row[2] for row in actors[1:]} == {2}
     assert list(workbook["Capacity"].values)[1][2:] == (40.0, 55.5, 15.5)
     assert list(workbook["Power shift"].values)[2][3] == 66.7
 
@@ -346,3 +351,80 @@ def test_a_goal_that_goes_down_is_met_below_its_target():
     assert goal_status(goal, Decimal(14), date(2021, 1, 1)) == "met"
     assert goal_status(goal, Decimal(28), date(2021, 6, 1)) == "at_risk"
     assert goal_status(goal, Decimal(22), date(2021, 1, 1)) == "on_track"
+
+
+def test_a_large_network_is_drawn_by_its_most_connected_actors_and_listed_whole(data, monkeypatch):
+    from learning_communities import network
+
+    monkeypatch.setattr(network, "DRAWN_ACTORS", 2)
+    report = community_report(data["community"], *PERIOD)
+    section = report["network"]
+    assert (section["drawn_actors"], section["all_actors"]) == (2, 3)
+    assert section["svg_end"].count("<circle") == 2
+    assert len(section["actors"]) == 3 and len(section["top_actors"]) == 3
+    assert section["betweenness_pivots"] is None  # three actors: exact
+
+
+def test_betweenness_is_exact_per_component_and_estimated_from_a_fixed_sample_above_a_limit(
+    monkeypatch,
+):
+    import networkx as nx
+
+    from learning_communities import network
+
+    graph = nx.disjoint_union_all([nx.path_graph(9), nx.star_graph(4), nx.empty_graph(3)])
+    graph.add_edge(0, 5)  # a tie across: one component of 14 plus a pair-less rest
+    graph = nx.disjoint_union(graph, nx.cycle_graph(5))
+    exact, pivots = network.betweenness_of(graph)
+    assert pivots is None
+    whole = nx.betweenness_centrality(graph)
+    assert {k: round(v, 9) for k, v in exact.items() if v} == {
+        k: round(v, 9) for k, v in whole.items() if v
+    }
+    monkeypatch.setattr(network, "EXACT_BETWEENNESS_UP_TO", 5)
+    monkeypatch.setattr(network, "BETWEENNESS_PIVOTS", 4)
+    first, pivots = network.betweenness_of(graph)
+    assert pivots == 4
+    assert first == network.betweenness_of(graph)[0]  # seeded: the same figures every time
+
+
+def test_the_program_pdf_lists_the_first_rows_and_says_so(monkeypatch):
+    import weasyprint
+
+    from learning_communities import report_files
+
+    seen = {}
+
+    class Page:
+        def __init__(self, string):
+            seen["html"] = string
+
+        def write_pdf(self):
+            return b"%PDF"
+
+    monkeypatch.setattr(weasyprint, "HTML", Page)
+    monkeypatch.setattr(report_files, "PDF_ROWS", 2)
+    community = {"name": "C", "tier": "", "states": [], "members": 1, "csos": 1, "events": 0}
+    alliance = {
+        "name": "A",
+        "started": "2020-01-01",
+        "states": [],
+        "grew_from": "",
+        "objective": "",
+    }
+    data = {
+        "kind": "program",
+        "period": {"start": "2020-01-01", "end": "2020-12-31"},
+        "strengthened": {"organizations": 3, "from": "", "to": "", "by_tier": []},
+        "communities": [{**community, "name": f"Community {n}"} for n in range(3)],
+        "alliances": [{**alliance, "name": f"Alliance {n}", "sectors": []} for n in range(3)],
+        "study_tours": [],
+        "outcomes": [],
+        "power_shift": [],
+        "network": {"svg_start": "", "svg_end": "", "comparison": {}, "start": {}, "end": {}},
+    }
+    assert report_files.render_pdf(data, title="T", built_at=None) == b"%PDF"
+    html = seen["html"]
+    assert "Community 1" in html and "Community 2" not in html
+    assert "Alliance 1" in html and "Alliance 2" not in html
+    assert "first 2 of the 3 communities and of the 3 alliances" in html

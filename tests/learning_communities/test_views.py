@@ -16,6 +16,7 @@ from django.utils import timezone
 from csa_portal.jobs import retry_job
 from csa_portal.models import Job
 from learning_communities import report_files
+from learning_communities.files import report_path
 from learning_communities.models import (
     AgendaItem,
     Attendance,
@@ -348,9 +349,18 @@ def test_staff_build_a_community_report_and_download_it(
         cast.staff,
     )
 
+    # The job keeps the data and the workbook; the PDF is drawn on its first download, kept.
+    assert report.pdf_file == "" and report.xlsx_file
     page = client.get(report.get_absolute_url())
     pdf = client.get(reverse(N + "report_pdf", args=[report.pk]))
     xlsx = client.get(reverse(N + "report_xlsx", args=[report.pk]))
+    report.refresh_from_db()
+    kept = report.pdf_file
+    assert kept and report_path(kept).read_bytes().startswith(b"%PDF")
+    again = client.get(reverse(N + "report_pdf", args=[report.pk]))
+    assert b"".join(again.streaming_content).startswith(b"%PDF")
+    report.refresh_from_db()
+    assert report.pdf_file == kept
 
     assert "Ana Directora (Red de Prueba por la Paz)" in text(page)
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
@@ -369,10 +379,10 @@ def test_a_report_job_that_fails_says_why_and_can_be_retried(
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(report_files, "render_pdf", broken)
+    monkeypatch.setattr(report_files, "render_xlsx", broken)
     from learning_communities import jobs
 
-    monkeypatch.setattr(jobs, "render_pdf", broken)
+    monkeypatch.setattr(jobs, "render_xlsx", broken)
     with django_capture_on_commit_callbacks(execute=True):
         client_for(cast.staff).post(
             reverse(N + "reports", args=[world.community.pk]),
