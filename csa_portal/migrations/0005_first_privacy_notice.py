@@ -8,7 +8,8 @@ from django.db import migrations
 TEXTS = Path(__file__).resolve().parent.parent / "privacy_texts"
 
 
-def publish(apps, schema_editor):
+def seed(apps, schema_editor):
+    """Idempotent: tests/migrated_data.py runs it again after transactional tests flush."""
     PrivacyNotice = apps.get_model("csa_portal", "PrivacyNotice")
 
     def text(name: str) -> str:
@@ -30,4 +31,4 @@ def publish(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("csa_portal", "0004_privacy_notice_consents_requests")]
 
-    operations = [migrations.RunPython(publish, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
