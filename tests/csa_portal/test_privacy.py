@@ -419,7 +419,8 @@ def test_cancellation_anonymizes_everywhere_and_keeps_aggregates(
     assert "Código Fiscal" in mailoutbox[-1].body
     speak_english(cast.staff)
     page = text(client_for(cast.staff).get(reverse("data_request_review", args=[request.pk])))
-    assert "What was kept and why" in page and "Event attendance" in page
+    # The statement is kept as written for the person (Spanish), under the reader's heading.
+    assert "What was kept and why" in page and "Asistencia a eventos" in page
 
 
 def test_the_anonymized_person_can_no_longer_log_in(cast, client, rich_persona):
