@@ -23,6 +23,7 @@ DOWNLOADS = {
     "grants:report_file": "",
     "legal_assistance:document": "",
     "learning_communities:resource_file": "",
+    "learning_communities:outcome_evidence": "",
     "learning_communities:report_pdf": "",
     "learning_communities:report_xlsx": "",
 }
