@@ -102,8 +102,25 @@ class JobAdmin(admin.ModelAdmin):
         return False
 
 
+class _RecordOnly(admin.ModelAdmin):
+    """Records the portal writes itself: readable here, never typed in or edited."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class _Evidence(_RecordOnly):
+    """Logs kept as evidence (audit trail, security log): not even deleted from here."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(_Evidence):
     """Read-only: the trail is written by the services and never edited by hand."""
 
     list_display = ["at", "actor_label", "action", "content_type", "object_label", "note"]
@@ -135,18 +152,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
             mark_safe("<br>"), "{}: {} → {}", ((x["field"], x["old"], x["new"]) for x in lines)
         )
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(_Evidence):
     """Read-only: the log is evidence, so nobody edits or deletes it from here."""
 
     list_display = ["at", "kind", "email", "user", "ip_address", "path"]
@@ -154,25 +162,6 @@ class SecurityEventAdmin(admin.ModelAdmin):
     search_fields = ["email", "user__email", "ip_address", "path"]
     date_hierarchy = "at"
     list_select_related = ["user"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class _RecordOnly(admin.ModelAdmin):
-    """Records written by the privacy workflow: readable here, never typed in or edited."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(PrivacyNotice)
