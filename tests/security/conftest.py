@@ -3,7 +3,7 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-from tests.csa_portal.test_authorization_matrix import world  # noqa: F401
+from tests.csa_portal.test_authorization_matrix import _module_world, world  # noqa: F401
 
 # Fuzzing stays cheap enough for every run; CI replays the same examples (derandomize) so a
 # failure there is reproducible. HYPOTHESIS_PROFILE=thorough digs deeper on demand.
