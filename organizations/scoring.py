@@ -29,9 +29,9 @@ def _tables() -> dict[str, str]:
 def recompute_scores(*, first_id: int | None = None, last_id: int | None = None) -> int:
     """Score the validated assessments with first_id <= id <= last_id (all when not given).
 
-    Idempotent: an upsert per (assessment, area), then rows of areas that no longer have a
-    rated indicator are removed, so running it twice leaves the same rows and values.
-    Returns the number of area scores written.
+    Idempotent: an upsert per (assessment, area) whose score changed, then rows of areas that
+    no longer have a rated indicator are removed, so running it twice leaves the same rows and
+    values (and the second run writes nothing). Returns the number of area scores written.
     """
     t = _tables()
     lo = first_id if first_id is not None else 0
@@ -42,20 +42,29 @@ def recompute_scores(*, first_id: int | None = None, last_id: int | None = None)
         cursor.execute(
             f"""
             INSERT INTO {t["score"]} (assessment_id, area_id, score, computed_at)
-            SELECT r.assessment_id, i.area_id,
-                   ROUND(SUM(i.weight * (r.level - f.scale_min) * 100.0
-                             / (f.scale_max - f.scale_min)) / SUM(i.weight), 2),
-                   %s
-            FROM {t["rating"]} r
-            JOIN {t["indicator"]} i ON i.id = r.indicator_id
-            JOIN {t["assessment"]} a ON a.id = r.assessment_id
-            JOIN {t["framework"]} f ON f.id = a.framework_id
-            WHERE a.status = %s AND a.id BETWEEN %s AND %s
-              -- The same range on the ratings too: PostgreSQL then reads them with one
-              -- index range scan instead of one probe per assessment.
-              AND r.assessment_id BETWEEN %s AND %s
-              AND r.level IS NOT NULL AND NOT r.not_applicable
-            GROUP BY r.assessment_id, i.area_id
+            SELECT c.assessment_id, c.area_id, c.score, %s
+            FROM (
+                SELECT r.assessment_id, i.area_id,
+                       ROUND(SUM(i.weight * (r.level - f.scale_min) * 100.0
+                                 / (f.scale_max - f.scale_min)) / SUM(i.weight), 2) AS score
+                FROM {t["rating"]} r
+                JOIN {t["indicator"]} i ON i.id = r.indicator_id
+                JOIN {t["assessment"]} a ON a.id = r.assessment_id
+                JOIN {t["framework"]} f ON f.id = a.framework_id
+                WHERE a.status = %s AND a.id BETWEEN %s AND %s
+                  -- The same range on the ratings too: PostgreSQL then reads them with one
+                  -- index range scan instead of one probe per assessment.
+                  AND r.assessment_id BETWEEN %s AND %s
+                  AND r.level IS NOT NULL AND NOT r.not_applicable
+                GROUP BY r.assessment_id, i.area_id
+            ) c
+            -- Unchanged scores are not written at all: a recompute of a settled program
+            -- then reads ratings and writes almost nothing (no new row versions, no index
+            -- entries, no row locks that ON CONFLICT would take even to skip an update).
+            WHERE NOT EXISTS (
+                SELECT 1 FROM {t["score"]} s
+                WHERE s.assessment_id = c.assessment_id AND s.area_id = c.area_id
+                  AND s.score = c.score)
             ON CONFLICT (assessment_id, area_id)
             DO UPDATE SET score = excluded.score, computed_at = excluded.computed_at
             """,  # noqa: S608 - table names come from our models, values are parameters
@@ -67,10 +76,18 @@ def recompute_scores(*, first_id: int | None = None, last_id: int | None = None)
             DELETE FROM {t["score"]}
             -- The range on the score's own column, not "IN (SELECT id FROM assessment ...)":
             -- PostgreSQL planned that as a scan of every score (1.1 s a batch at 100,000
-            -- organizations) where this is a range scan of the unique index.
-            WHERE assessment_id BETWEEN %s AND %s AND computed_at < %s
+            -- organizations) where this is a range scan of the unique index. A score stays
+            -- while its assessment is validated and its area has a rated indicator.
+            WHERE assessment_id BETWEEN %s AND %s
+              AND NOT EXISTS (
+                SELECT 1 FROM {t["rating"]} r
+                JOIN {t["indicator"]} i ON i.id = r.indicator_id
+                JOIN {t["assessment"]} a ON a.id = r.assessment_id
+                WHERE r.assessment_id = {t["score"]}.assessment_id
+                  AND i.area_id = {t["score"]}.area_id AND a.status = %s
+                  AND r.level IS NOT NULL AND NOT r.not_applicable)
             """,  # noqa: S608
-            [lo, hi, now],
+            [lo, hi, validated],
         )
         cursor.execute(
             f"""
@@ -88,6 +105,9 @@ def recompute_scores(*, first_id: int | None = None, last_id: int | None = None)
             ) o
             WHERE {t["assessment"]}.id = o.assessment_id
               AND {t["assessment"]}.id BETWEEN %s AND %s AND {t["assessment"]}.status = %s
+              -- Written only when it changes (scored_at: when the score last changed).
+              AND ({t["assessment"]}.overall_score IS NULL
+                   OR {t["assessment"]}.overall_score <> o.score)
             """,  # noqa: S608
             [now, lo, hi, lo, hi, validated],
         )
@@ -96,6 +116,7 @@ def recompute_scores(*, first_id: int | None = None, last_id: int | None = None)
             f"""
             UPDATE {t["assessment"]} SET overall_score = NULL, scored_at = %s
             WHERE id BETWEEN %s AND %s AND status = %s
+              AND (overall_score IS NOT NULL OR scored_at IS NULL)
               AND NOT EXISTS (
                 SELECT 1 FROM {t["score"]} s WHERE s.assessment_id = {t["assessment"]}.id)
             """,  # noqa: S608

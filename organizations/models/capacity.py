@@ -316,6 +316,9 @@ class AreaScore(models.Model):
         on_delete=models.CASCADE,
         related_name="area_scores",
         verbose_name=_("assessment"),
+        # The unique (assessment, area) index serves lookups by assessment: a second index
+        # would only cost every scoring write.
+        db_index=False,
     )
     area = models.ForeignKey(
         Area, on_delete=models.CASCADE, related_name="scores", verbose_name=_("area")

@@ -316,10 +316,32 @@ def test_recomputing_twice_gives_identical_rows_and_values():
     scoring.recompute_scores()
     first = snapshot()
 
-    scoring.recompute_scores()
+    assert scoring.recompute_scores() == 0  # nothing changed, so nothing is written
 
     assert snapshot() == first
     assert first[0]  # there was something to compare
+
+
+def test_a_recompute_rewrites_only_the_scores_that_changed(cast, tiny):
+    changed = score(cast, tiny, {"a1": 4, "a2": 2, "b1": 3, "b2": 1})
+    unchanged = validated_assessment(
+        cast.other_org,
+        tiny,
+        leader=cast.other_leader,
+        staff=cast.staff,
+        levels={"a1": 1, "a2": 2, "b1": 3, "b2": 4},
+    )
+    scoring.recompute_scores()
+    kept = list(AreaScore.objects.filter(assessment=unchanged).values("pk", "computed_at"))
+    kept_overall_at = Assessment.objects.get(pk=unchanged.pk).scored_at
+    Rating.objects.filter(assessment=changed, indicator__code="b2").update(level=4)
+
+    assert scoring.recompute_scores() == 1  # area b of the changed assessment
+
+    assert area_scores(changed)["b"] == Decimal("83.33")  # (66.67 + 100) / 2
+    # The untouched assessment's rows were not rewritten: same values and timestamps.
+    assert list(AreaScore.objects.filter(assessment=unchanged).values("pk", "computed_at")) == kept
+    assert Assessment.objects.get(pk=unchanged.pk).scored_at == kept_overall_at
 
 
 def test_changing_weights_and_recomputing_updates_every_score(cast, tiny):
