@@ -51,7 +51,9 @@ def get_assessment_for_user(request: HttpRequest, pk: int, *, perm: str = "") ->
 
 def get_plan_for_user(request: HttpRequest, pk: int, *, perm: str = "") -> ImprovementPlan:
     plan = (
-        ImprovementPlan.objects.select_related("organization", "assessment__framework")
+        ImprovementPlan.objects.select_related(
+            "organization", "assessment__framework", "cso_agreed_by", "staff_agreed_by"
+        )
         .filter(pk=pk)
         .first()
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.utils import timezone
@@ -319,6 +320,16 @@ def _build_plans(ctx: ScaleContext, assessments: list[Assessment], staff: User |
 
 
 def build_scores(ctx: ScaleContext) -> None:
-    written = scoring.recompute_scores()
+    if connection.vendor == "postgresql":
+        # Fresh bulk inserts have no planner statistics yet (autovacuum may be off or behind):
+        # the planner would take the ratings and assessments for a handful of rows.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Rating._meta.db_table}, {Assessment._meta.db_table}")
+    # In the recompute job's batches: one statement over the whole program would join every
+    # score with every assessment in one go (quadratic when the estimates are off).
+    written = sum(
+        scoring.recompute_scores(first_id=lo, last_id=hi)
+        for lo, hi in scoring.assessment_id_chunks(settings.SCORES_RECOMPUTE_BATCH)
+    )
     refresh_cohort_medians()
     ctx.say(f"{written} area scores")

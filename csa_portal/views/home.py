@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.views.decorators.http import require_safe
+
+from csa_portal.rendering import render
 
 from ..panels import render_panels
 

@@ -3,9 +3,11 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
+
+from csa_portal.rendering import render
 
 from ..access import get_job_for_user
 from ..jobs import job_files_dir, job_kind, retry_job

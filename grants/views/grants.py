@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from csa_portal.audit import history_context
+from csa_portal.rendering import render
 
 from ..access import get_grant_for_user, get_tranche_for_user
 from ..forms import DateForm, ReasonForm, RescheduleForm

@@ -1,10 +1,10 @@
 """The staff portfolio: money committed, paid and outstanding per currency, and its export."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from csa_portal.rendering import render
 from organizations.tabular import table_response
 
 from ..access import require_grants_staff

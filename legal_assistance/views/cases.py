@@ -15,12 +15,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from csa_portal.audit import history_context
+from csa_portal.rendering import render
 
 from .. import storage
 from ..access import (
@@ -118,8 +119,7 @@ def case_detail(request, pk):
     if access.full:
         context |= _details(case, access) | _forms(case, access)
         if access.coordinator and case.status == CaseStatus.ACCEPTED:
-            context["ranking"] = rank_firms(case)
-            context["match_form"] = MatchForm(auto_id="match_%s")
+            context["ranking"] = rank_firms(case)  # each row posts its firm to case_match
         services.record_access(case=case, user=request.user, what=ConfidentialAccess.What.CASE)
     return render(request, "legal_assistance/case_detail.html", context)
 

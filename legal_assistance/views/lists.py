@@ -14,10 +14,11 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from csa_portal.rendering import render
 from organizations.access import get_organization_for_user
 
 from ..access import require_coordinator, require_lawyer, require_program_staff

@@ -8,10 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
+
+from csa_portal.rendering import render
 
 from ..access import get_firm_for_staff, get_lawyer_for_staff, require_program_staff
 from ..forms import FirmForm, LawyerAddForm, LawyerEditForm

@@ -1,9 +1,10 @@
 """CBLD-9 per fiscal year: a page for staff and its export with the organizations behind it."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
+
+from csa_portal.rendering import render
 
 from ..access import require_directory_access
 from ..cbld9 import available_years, cbld9_report, fiscal_year_of

@@ -4,10 +4,11 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST, require_safe
 
 from csa_portal.jobs import start_job
+from csa_portal.rendering import render
 
 from ..access import require_directory_access
 from ..exports import export_rows, write_csv, write_xlsx

@@ -5,12 +5,12 @@ members get 403, everyone else 404. Each page runs a fixed number of queries.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from csa_portal.audit import history_context
+from csa_portal.rendering import render
 
 from ..access import get_assessment_for_user, get_organization_for_user, get_plan_for_user
 

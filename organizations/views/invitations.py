@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from csa_portal.middleware import privacy_notice_exempt
+from csa_portal.rendering import render
 
 from ..access import get_organization_for_user
 from ..forms import AcceptInvitationForm, InvitationForm

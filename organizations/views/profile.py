@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from csa_portal.panels import render_panels
+from csa_portal.rendering import render
 
 from ..access import get_organization_for_user, require_directory_access
 from ..forms import PROFILE_FIELDS, OrganizationLeaderForm, OrganizationStaffForm

@@ -3,11 +3,12 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from csa_portal.jobs import start_job
+from csa_portal.rendering import render
 
 from ..access import get_organization_for_user, require_directory_access
 from ..capacity import cohort_comparison, organization_scores, organizations_with_scores

@@ -1,0 +1,50 @@
+"""`render` for the portal's views: every query a page needs runs before its template does.
+
+Django evaluates a form's model choices and a lazy queryset or page only when the template
+reaches them, so their queries would run while rendering, out of sight of the view (issue #8
+asks for none). This reads them first, once each; the page shows exactly the same thing.
+tests/csa_portal/test_no_queries_in_templates.py renders every read-only page with queries
+refused during rendering.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.paginator import Page
+from django.db.models import QuerySet
+from django.shortcuts import render as django_render
+
+
+def render(request, template_name, context: dict[str, Any] | None = None, *args, **kwargs):
+    for value in (context or {}).values():
+        read_now(value)
+    return django_render(request, template_name, context, *args, **kwargs)
+
+
+def read_now(value: Any) -> None:
+    """Evaluate what the template would otherwise query for: forms' (and filter sets') model
+    choices, formsets' forms, querysets, a paginator page's rows."""
+    if isinstance(value, forms.BaseForm):
+        freeze_model_choices(value)
+    elif isinstance(getattr(value, "form", None), forms.BaseForm):  # a django-filter FilterSet
+        freeze_model_choices(value.form)
+    elif isinstance(value, forms.BaseFormSet):
+        for form in [*value.forms, value.empty_form]:
+            freeze_model_choices(form)
+    elif isinstance(value, QuerySet):
+        len(value)  # fills the queryset's cache; the template iterates that
+    elif isinstance(value, Page):
+        value.object_list = list(value.object_list)
+
+
+def freeze_model_choices(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            # The widget renders from this list and the field returns it as its choices (a
+            # set `_choices` is what ModelChoiceField's getter returns; django-filter's setter
+            # would wrap a list in its lazy iterator again, hence no `field.choices = ...`).
+            # Validation still looks the submitted value up in the field's queryset.
+            # (Not list(): it asks the iterator's length first, one COUNT query more.)
+            field._choices = field.widget.choices = [choice for choice in field.choices]  # noqa: C416
