@@ -46,7 +46,8 @@ up: $(VENV)/.installed
 	DEBUG=false $(PY) manage.py collectstatic --noinput
 	DEBUG=false $(PY) manage.py compile_translations
 	DEBUG=false $(PY) manage.py migrate --noinput
-	DEBUG=false $(VENV)/bin/honcho start
+	# The Procfile names gunicorn and celery: they are the virtual environment's.
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DEBUG=false $(VENV)/bin/honcho start
 
 # Benchmarks against floors measured in the same run (README: Benchmarks); needs wrk.
 bench: $(VENV)/.installed

@@ -8,6 +8,8 @@
     python bench/measure.py program_report        the program results report
     python bench/measure.py import --rows 10000   an organization file, preview and import job
     python bench/measure.py machine               PostgreSQL version, data counts
+    python bench/measure.py load_setup            sessions, pages and form data for bench/load.py
+    python bench/measure.py jobs_since ISO        jobs started since then, by kind and status
 """
 
 from __future__ import annotations
@@ -47,6 +49,15 @@ def _peak_mb() -> float:
 
 
 def _session_cookie(user: User) -> str:
+    """A logged-in session, as after the login form (the person accepted the privacy notice
+    at their first login, as everyone past it has)."""
+    from csa_portal.models import PrivacyNotice
+    from csa_portal.privacy_services import accept_notice
+
+    notice = PrivacyNotice.objects.current()
+    if user.accepted_notice_id is None and notice is not None:
+        with transaction.atomic():
+            accept_notice(user=user, notice=notice, ip_address=None)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -307,6 +318,94 @@ def machine() -> dict:
     }
 
 
+def _post_data(form) -> dict:
+    """What a browser would post back for an unchanged form: every field's current value."""
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None:
+            value = ""
+        elif isinstance(value, list | tuple):
+            value = [str(v) for v in value]
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, bool):
+            value = "on" if value else ""
+        data[name] = value if isinstance(value, list) else str(value)
+    return {k: v for k, v in data.items() if v != ""}
+
+
+def load_setup() -> dict:
+    """The mixed journeys of bench/load.py: staff browsing and exporting, a leader editing the
+    profile and a self-assessment, community reports built."""
+    from learning_communities.models import LearningCommunity
+    from organizations.forms import OrganizationLeaderForm
+    from organizations.models import Assessment, Framework, Organization
+    from organizations.services.assessments import start_assessment
+
+    base = setup()
+    staff = User.objects.get(email=STAFF_EMAIL)
+    leader = User.objects.get(email=LEADER_EMAIL)
+    org = leader.memberships.get().organization
+    draft = Assessment.objects.filter(
+        organization=org, status=Assessment.Status.DRAFT, mode=Assessment.Mode.SELF
+    ).first()
+    if draft is None:
+        draft = start_assessment(
+            organization=org,
+            framework=Framework.objects.get(code="csa-institutional"),
+            kind=Assessment.Kind.FOLLOW_UP,
+            mode=Assessment.Mode.SELF,
+            assessed_on=date(2026, 11, 1),
+            created_by=leader,
+        )
+    area = draft.framework.areas.order_by("position").first()
+    some_orgs = list(Organization.objects.order_by("?").values_list("pk", flat=True)[:50])
+    community = LearningCommunity.objects.get(pk=base["community"])
+    return {
+        "cookies": base["cookies"],
+        "browse": [path for _name, persona, path in base["pages"] if persona == "staff"]
+        + [reverse("organizations:detail", args=[pk]) for pk in some_orgs]
+        + [reverse("organizations:directory") + "?q=centro&sort=-tier"],
+        "leader_pages": [path for _name, persona, path in base["pages"] if persona == "leader"],
+        "profile": {
+            "path": reverse("organizations:edit", args=[org.pk]),
+            "data": _post_data(OrganizationLeaderForm(instance=org)),
+        },
+        "assessment": {
+            "path": reverse("organizations:assessment_area", args=[draft.pk, area.pk]),
+            "indicators": list(area.indicators.values_list("pk", flat=True)),
+        },
+        "export": {"path": reverse("organizations:export"), "data": {"format": "csv"}},
+        "report": {
+            "path": reverse("learning_communities:reports", args=[community.pk]),
+            "data": {
+                "period_start": community.start.isoformat(),
+                "period_end": date(2025, 12, 31).isoformat(),
+            },
+        },
+        "staff_email": staff.email,
+    }
+
+
+def jobs_since(iso: str) -> dict:
+    from django.db.models import Count
+    from django.utils.dateparse import parse_datetime
+
+    rows = (
+        Job.objects.filter(created_at__gte=parse_datetime(iso))
+        .values("kind", "status")
+        .annotate(n=Count("pk"))
+        .order_by("kind", "status")
+    )
+    errors = list(
+        Job.objects.filter(
+            created_at__gte=parse_datetime(iso), status=Job.Status.FAILED
+        ).values_list("error", flat=True)[:5]
+    )
+    return {"jobs": [dict(row) for row in rows], "errors": errors}
+
+
 def main(argv: list[str]) -> None:
     command = argv[0]
     if command == "setup":
@@ -323,6 +422,10 @@ def main(argv: list[str]) -> None:
         out = import_file(int(argv[1]))
     elif command == "machine":
         out = machine()
+    elif command == "load_setup":
+        out = load_setup()
+    elif command == "jobs_since":
+        out = jobs_since(argv[1])
     else:
         raise SystemExit(f"unknown command {command}")
     print(json.dumps(out, default=str))

@@ -58,6 +58,23 @@ def bench_env(database_url: str, redis_url: str) -> dict[str, str]:
     return env
 
 
+LOAD_START, LOAD_END = "<!-- load:start -->", "<!-- load:end -->"
+
+
+def _section(text: str, start: str, end: str) -> str:
+    if start in text and end in text:
+        return text[text.index(start) : text.index(end) + len(end)]
+    return ""
+
+
+def replace_section(text: str, section: str, start: str, end: str) -> str:
+    """`text` with its start..end section replaced by `section` (appended when missing)."""
+    old = _section(text, start, end)
+    if old:
+        return text.replace(old, section)
+    return text.rstrip("\n") + "\n\n" + section + "\n"
+
+
 def manage(env: dict, *args: str) -> None:
     subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
@@ -372,9 +389,17 @@ def main() -> None:
         lines += ["## Pages", "", *page_table(rows, args.duration), ""]
     if work:
         lines += ["## Background work", "", *work_table(work), ""]
+    lines += [
+        "The history of each miss, its profile and its fix, with before/after figures: "
+        "[bench/NOTES.md](NOTES.md).",
+        "",
+    ]
     text = "\n".join(lines)
     print(text)
-    Path(args.output).write_text(text + "\n")
+    output = Path(args.output)
+    # The production run's table (bench/load.py) is kept: it is measured apart.
+    kept = _section(output.read_text(), LOAD_START, LOAD_END) if output.exists() else ""
+    output.write_text(text + ("\n" + kept + "\n" if kept else "\n"))
     raw = Path(args.output).with_suffix(".json")
     raw.write_text(json.dumps({"pages": rows, "work": work}, indent=1, default=str) + "\n")
 
