@@ -211,8 +211,8 @@ def main() -> None:
 
     env = bench_env(args.database_url, args.redis_url)
     # The production stack exactly as `make up` runs it, minus what needs a real domain:
-    # no floor views, and no second factor (the simulated staff have no phones).
-    env.update(BENCH_FLOORS="false", TWO_FACTOR_REQUIRED="false", PORT=str(args.port))
+    # no floor views (and no second factor, as in bench_env: the simulated staff have no phones).
+    env.update(BENCH_FLOORS="false", PORT=str(args.port))
     env["PATH"] = f"{ROOT / '.venv' / 'bin'}:{env['PATH']}"  # the Procfile's gunicorn, celery
     info = ensure_data(env, args.organizations)
     manage(env, "compile_translations")

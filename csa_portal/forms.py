@@ -60,7 +60,9 @@ class EmailChangeForm(forms.Form):
     def clean_current_password(self) -> str:
         password = self.cleaned_data["current_password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError(_("Your current password is not correct."))
+            raise forms.ValidationError(
+                _("Your current password is not correct."), code="wrong_password"
+            )
         return password
 
 

@@ -267,6 +267,8 @@ class SecurityEvent(models.Model):
         TWO_FACTOR_FAILED = "two_factor_failed", _("Failed second factor")
         TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Second factor enrolled")
         TWO_FACTOR_RESET = "two_factor_reset", _("Second factor reset")
+        PASSWORD_RECHECK_FAILED = "password_recheck_failed", _("Wrong password to change the email")
+        EMAIL_CHANGED = "email_changed", _("Login email changed")
         FORBIDDEN = "forbidden", _("Access denied (403)")
         NOT_FOUND = "not_found", _("Not found (404)")
 

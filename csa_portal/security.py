@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from axes.helpers import get_client_ip_address
 from axes.signals import user_locked_out
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils import timezone
 
 from .models import SecurityEvent, User
 
@@ -87,6 +89,25 @@ def record_event(
     )
     logger.info("security event %s email=%s ip=%s path=%s", kind, email, ip, path)
     return event
+
+
+def password_recheck_locked(user: User) -> bool:
+    """Asking for the current password again (to change the email) is a password check an
+    attacker holding a session could repeat: after AXES_FAILURE_LIMIT wrong answers it is
+    refused for AXES_COOLOFF_TIME, like the login form."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    failures = SecurityEvent.objects.filter(
+        user=user, kind=SecurityEvent.Kind.PASSWORD_RECHECK_FAILED, at__gte=since
+    )
+    return failures.count() >= settings.AXES_FAILURE_LIMIT
+
+
+def prune_security_events(*, older_than_days: int) -> int:
+    """The security log keeps SECURITY_EVENT_RETENTION_DAYS: personal data (emails, IPs) is not
+    kept longer than its purpose needs. One set-based delete."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _by_model = SecurityEvent.objects.filter(at__lt=cutoff).delete()
+    return deleted
 
 
 @receiver(user_logged_in, dispatch_uid="csa_portal.security.logged_in")

@@ -187,6 +187,8 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "CSA Portal")
 # Lock out a username from one address after repeated failures, for a limited time, so an
 # attacker elsewhere cannot lock a victim out of their own account.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Logins, failures, lockouts and denials are kept this long, then deleted (daily, by beat).
+SECURITY_EVENT_RETENTION_DAYS = env_int("SECURITY_EVENT_RETENTION_DAYS", 365)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -296,6 +298,10 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-recompute-scores": {
         "task": "organizations.tasks.nightly_recompute_scores",
         "schedule": crontab(hour=2, minute=30),
+    },
+    "daily-prune-security-events": {
+        "task": "csa_portal.tasks.prune_security_events",
+        "schedule": crontab(hour=4, minute=0),
     },
     "weekly-community-reports": {
         "task": "learning_communities.tasks.weekly_community_reports",

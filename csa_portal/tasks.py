@@ -1,9 +1,10 @@
 """Thin Celery adapters: take ids, call the job runner."""
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from . import jobs
+from . import jobs, security
 
 # A database that restarts or a connection that drops is worth another try, later and later
 # (2 s, 4 s, 8 s … at most 5 minutes apart, with jitter), a bounded number of times; anything
@@ -27,3 +28,8 @@ def run_job_task(job_id: str) -> None:
 @shared_task(name="csa_portal.tasks.reconcile_jobs")
 def reconcile_jobs() -> int:
     return jobs.reconcile_jobs()
+
+
+@shared_task(name="csa_portal.tasks.prune_security_events")
+def prune_security_events() -> int:
+    return security.prune_security_events(older_than_days=settings.SECURITY_EVENT_RETENTION_DAYS)

@@ -21,7 +21,13 @@ from csa_portal.rendering import render
 
 from ..forms import EmailChangeForm, TwoFactorCodeForm
 from ..models import SecurityEvent
-from ..security import TWO_FACTOR, TWO_FACTOR_OK, TWO_FACTOR_VERIFY, record_event
+from ..security import (
+    TWO_FACTOR,
+    TWO_FACTOR_OK,
+    TWO_FACTOR_VERIFY,
+    password_recheck_locked,
+    record_event,
+)
 from ..services import change_email, enroll_two_factor
 
 PENDING_KEY = "two_factor_pending_key"
@@ -40,10 +46,21 @@ def _next_or(request: HttpRequest, default: str) -> str:
 @login_required
 def account_email(request):
     form = EmailChangeForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        change_email(user=request.user, email=form.cleaned_data["email"])
-        messages.success(request, _("Your email was changed. Use it to log in from now on."))
-        return redirect("account")
+    if request.method == "POST":
+        if password_recheck_locked(request.user):
+            form.is_valid()  # the other fields' messages still show
+            form.add_error(
+                "current_password", _("Too many wrong passwords. Wait a moment and try again.")
+            )
+        elif form.is_valid():
+            change_email(user=request.user, email=form.cleaned_data["email"])
+            record_event(SecurityEvent.Kind.EMAIL_CHANGED, request=request, user=request.user)
+            messages.success(request, _("Your email was changed. Use it to log in from now on."))
+            return redirect("account")
+        elif form.has_error("current_password", "wrong_password"):
+            record_event(
+                SecurityEvent.Kind.PASSWORD_RECHECK_FAILED, request=request, user=request.user
+            )
     return render(request, "account/email.html", {"form": form})
 
 

@@ -5,18 +5,21 @@ import os
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from csa_portal.models import SecurityEvent, User
-from csa_portal.security import LOGIN_AT, TWO_FACTOR, TWO_FACTOR_VERIFY
+from csa_portal.security import LOGIN_AT, TWO_FACTOR, TWO_FACTOR_VERIFY, record_event
 from csa_portal.services import enroll_two_factor
+from csa_portal.tasks import prune_security_events
 from csa_portal.views.security import PENDING_KEY
 from tests.personas import PASSWORD, speak_english
 
@@ -156,6 +159,58 @@ def test_changing_the_email_needs_the_current_password(cast, client):
     # Still logged in, and the new email is the login from now on.
     assert client.get(reverse("home")).status_code == 200
     assert login(Client(), cast.leader).status_code == 302
+
+
+def test_the_old_address_is_told_when_the_email_changes_in_the_persons_language(
+    cast, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    login(client, cast.leader)  # Spanish, the portal's default
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_email"), {"email": "nueva@test.mx", "current_password": PASSWORD}
+        )
+
+    [message] = mailoutbox
+    assert message.to == ["leader@test.mx"]
+    assert "nueva@test.mx" in message.body
+    assert "correo" in message.subject.lower()  # in Spanish
+    assert [e.email for e in events(SecurityEvent.Kind.EMAIL_CHANGED)] == ["nueva@test.mx"]
+
+
+def test_wrong_passwords_on_the_email_page_are_limited_like_logins(cast, client, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    speak_english(cast.leader)
+    login(client, cast.leader)
+    url = reverse("account_email")
+    for _attempt in range(3):
+        client.post(url, {"email": "nueva@test.mx", "current_password": "guess"})
+    assert len(events(SecurityEvent.Kind.PASSWORD_RECHECK_FAILED)) == 3
+
+    # Even the right password is refused now, and nothing changes.
+    response = client.post(url, {"email": "nueva@test.mx", "current_password": PASSWORD})
+    assert response.status_code == 200
+    assert "Too many wrong passwords." in response.content.decode()
+    cast.leader.refresh_from_db()
+    assert cast.leader.email == "leader@test.mx"
+
+    # After the cool-off it works again.
+    SecurityEvent.objects.filter(kind=SecurityEvent.Kind.PASSWORD_RECHECK_FAILED).update(
+        at=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(seconds=1)
+    )
+    client.post(url, {"email": "nueva@test.mx", "current_password": PASSWORD})
+    cast.leader.refresh_from_db()
+    assert cast.leader.email == "nueva@test.mx"
+
+
+def test_security_events_older_than_the_retention_are_pruned(cast, settings):
+    old = record_event(SecurityEvent.Kind.LOGIN, user=cast.leader)
+    SecurityEvent.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=400))
+    recent = record_event(SecurityEvent.Kind.LOGIN, user=cast.member)
+
+    assert prune_security_events() == 1  # the beat task, with the default 365 days
+
+    assert list(SecurityEvent.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert "daily-prune-security-events" in settings.CELERY_BEAT_SCHEDULE
 
 
 def test_an_email_of_another_account_is_refused(cast, client):
