@@ -321,6 +321,8 @@ ARCO_DUE_SOON_BUSINESS_DAYS = env_int("ARCO_DUE_SOON_BUSINESS_DAYS", 5)
 ARCO_EXTRA_HOLIDAYS = env_list("ARCO_EXTRA_HOLIDAYS", "")
 
 # --- Forms ----------------------------------------------------------------------------------
+# Django's form rendering, with select boxes written in Python (csa_portal/form_renderer.py).
+FORM_RENDERER = "csa_portal.form_renderer.PortalFormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
