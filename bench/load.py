@@ -174,8 +174,8 @@ def table(recorder: Recorder, jobs: dict, args, elapsed: float, info: dict) -> l
         f"- **{total} requests in {elapsed:.0f} s ({total / elapsed:.1f} req/s), "
         f"{errors} errors; background jobs: "
         + ", ".join(f"{r['kind']} {r['status']} {r['n']}" for r in jobs["jobs"])
-        + f"; {failed_jobs} failed, {unfinished} not finished when the load stopped "
-        "(they were queued behind each other, not lost).**",
+        + f"; {failed_jobs} failed, {unfinished} still queued or running 30 s after the load "
+        "stopped.**",
         "",
         "| step | requests | p50 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|",

@@ -159,6 +159,8 @@ class DataRequest(models.Model):
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     # Computed once at filing, from the business days the law gives (ARCO_RESPONSE_BUSINESS_DAYS).
     due_on = models.DateField(_("answer due"))
+    # A granted cancellation is carried out within ARCO_EXECUTION_BUSINESS_DAYS of the answer.
+    carry_out_by = models.DateField(_("carry out by"), null=True, blank=True)
     response = models.TextField(_("response"), blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -182,6 +184,14 @@ class DataRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def deadline(self):
+        """The legal deadline of the step the request waits for: the answer, or, once a
+        cancellation is granted, carrying it out."""
+        if self.status == self.Status.APPROVED and self.carry_out_by:
+            return self.carry_out_by
+        return self.due_on
 
     @property
     def is_open(self) -> bool:

@@ -192,6 +192,10 @@ def answer_request(*, request: DataRequest, response: str, by: User) -> DataRequ
     if request.status != DataRequest.Status.RECEIVED:
         raise RequestError("This request was already decided.")
     if request.kind == DataRequest.Kind.CANCELLATION:
+        request.carry_out_by = add_business_days(
+            timezone.localdate(), settings.ARCO_EXECUTION_BUSINESS_DAYS
+        )
+        request.save(update_fields=["carry_out_by"])
         return _resolve(request, status=DataRequest.Status.APPROVED, response=response, by=by)
     return _resolve(request, status=DataRequest.Status.RESPONDED, response=response, by=by)
 

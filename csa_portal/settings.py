@@ -316,6 +316,8 @@ BENCH_FLOORS = env_bool("BENCH_FLOORS", False)
 # --- Privacy (Mexico's federal personal-data law) -------------------------------------------
 # Data-subject (ARCO) requests are answered within this many business days of receipt.
 ARCO_RESPONSE_BUSINESS_DAYS = env_int("ARCO_RESPONSE_BUSINESS_DAYS", 20)
+# A granted cancellation is carried out within this many business days of the answer.
+ARCO_EXECUTION_BUSINESS_DAYS = env_int("ARCO_EXECUTION_BUSINESS_DAYS", 15)
 ARCO_DUE_SOON_BUSINESS_DAYS = env_int("ARCO_DUE_SOON_BUSINESS_DAYS", 5)
 # Extra non-working days (ISO dates, comma-separated) besides weekends and statutory holidays.
 ARCO_EXTRA_HOLIDAYS = env_list("ARCO_EXTRA_HOLIDAYS", "")

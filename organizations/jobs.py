@@ -72,15 +72,17 @@ def run_recompute_scores(job: Job, report) -> dict:
     from . import scoring
 
     chunks = scoring.assessment_id_chunks(settings.SCORES_RECOMPUTE_BATCH)
-    written = 0
+    changed = 0
     for index, (first_id, last_id) in enumerate(chunks, start=1):
-        written += scoring.recompute_scores(first_id=first_id, last_id=last_id)
+        changed += scoring.recompute_scores(first_id=first_id, last_id=last_id)
         report(
             index * 100 // len(chunks),
             _("%(done)s of %(total)s batches") % {"done": index, "total": len(chunks)},
         )
-    # Once, after every batch: the stored cohort medians follow the new scores.
-    from .services.medians import refresh_cohort_medians
+    # Once, after every batch: the stored cohort medians follow the new scores. They depend on
+    # area scores and on tiers and participation, whose changes refresh them on their own.
+    if changed:
+        from .services.medians import refresh_cohort_medians
 
-    refresh_cohort_medians()
-    return {"scores": written}
+        refresh_cohort_medians()
+    return {"scores": changed}

@@ -160,7 +160,7 @@ def data_request_detail(request, pk):
 def _deadline_rows(requests, today):
     soon = add_business_days(today, settings.ARCO_DUE_SOON_BUSINESS_DAYS)
     return [
-        {"req": r, "overdue": r.due_on < today, "due_soon": today <= r.due_on <= soon}
+        {"req": r, "overdue": r.deadline < today, "due_soon": today <= r.deadline <= soon}
         for r in requests
     ]
 

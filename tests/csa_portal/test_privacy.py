@@ -463,6 +463,24 @@ def test_only_an_approved_cancellation_can_be_carried_out(cast, client_for):
     assert User.objects.get(pk=cast.member.pk).email == "member@test.mx"  # not confirmed
 
 
+def test_a_granted_cancellation_has_its_own_deadline_in_the_queue(cast, client_for):
+    request = file_request(user=cast.member, kind=DataRequest.Kind.CANCELLATION, details="x")
+    today = timezone.localdate()
+    assert request.carry_out_by is None
+    assert request.deadline == request.due_on
+
+    approved = answer_request(request=request, response="ok", by=cast.staff)
+
+    assert approved.carry_out_by == add_business_days(today, 15)
+    assert approved.deadline == approved.carry_out_by
+    # Past it, the queue flags the request as overdue even though the answer was on time.
+    DataRequest.objects.filter(pk=approved.pk).update(carry_out_by=today - timedelta(days=1))
+    page = client_for(cast.staff).get(reverse("data_request_queue")).content.decode()
+    assert "text-bg-danger" in page
+    answered = file_request(user=cast.leader, kind=DataRequest.Kind.ACCESS, details="y")
+    assert answer_request(request=answered, response="ok", by=cast.staff).carry_out_by is None
+
+
 def test_grant_amounts_survive_a_cancellation(cast, rich_persona):
     amount = rich_persona["application"].requested_amount
     execute_cancellation(request=approved_cancellation(cast.leader, cast.staff), by=cast.staff)

@@ -219,7 +219,8 @@ def test_recompute_all_scores_job_runs_in_the_worker(celery_worker, cast):
 
     assert job.status == Job.Status.SUCCEEDED, job.error
     assert (job.progress, job.attempts) == (100, 1)
-    assert job.result == {"scores": 3}
+    # Written: full's two areas and partial's one; removed: full's stale area, reopened's score.
+    assert job.result == {"scores": 5}
     with translation.override(settings.LANGUAGE_CODE):  # the worker's language
         assert job.message == gettext("%(done)s of %(total)s batches") % {"done": 1, "total": 1}
 

@@ -437,6 +437,28 @@ def test_the_recompute_job_scores_everything(cast, tiny, django_capture_on_commi
         assert assessment.overall_score == Decimal("44.44")
 
 
+def test_a_recompute_that_changes_nothing_leaves_the_medians_alone(
+    cast, tiny, django_capture_on_commit_callbacks, monkeypatch
+):
+    validated_assessment(cast.org, tiny, leader=cast.leader, staff=cast.staff)
+    scoring.recompute_scores()
+    refreshed = []
+    monkeypatch.setattr(
+        "organizations.services.medians.refresh_cohort_medians", lambda: refreshed.append(1)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_job(kind="organizations.recompute_scores", created_by=cast.staff)
+    assert Job.objects.get(pk=job.pk).result == {"scores": 0}
+    assert refreshed == []
+
+    Rating.objects.filter(indicator__code="a1").update(level=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_job(kind="organizations.recompute_scores", created_by=cast.staff)
+    assert Job.objects.get(pk=job.pk).result == {"scores": 1}
+    assert refreshed == [1]
+
+
 def test_the_nightly_task_starts_a_recompute_job(django_capture_on_commit_callbacks, cast, tiny):
     from organizations.tasks import nightly_recompute_scores
 
