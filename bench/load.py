@@ -34,6 +34,7 @@ from run import (  # noqa: E402
     LOAD_END,
     LOAD_START,
     ROOT,
+    add_data_arguments,
     bench_env,
     ensure_data,
     machine_lines,
@@ -193,16 +194,7 @@ def table(recorder: Recorder, jobs: dict, args, elapsed: float, info: dict) -> l
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://root@127.0.0.1:5432/csa_portal_bench"
-        ),
-    )
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
-    )
-    parser.add_argument("--organizations", type=int, default=10000)
+    add_data_arguments(parser)
     parser.add_argument("--duration", type=int, default=600)
     parser.add_argument("--users", type=int, default=8)
     parser.add_argument("--port", type=int, default=8002)

@@ -78,6 +78,20 @@ def replace_section(text: str, section: str, start: str, end: str) -> str:
     return text.rstrip("\n") + "\n\n" + section + "\n"
 
 
+def add_data_arguments(parser) -> None:
+    """The standard-size database and the Redis the benchmarks use (bench/run.py, load.py)."""
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://root@127.0.0.1:5432/csa_portal_bench"
+        ),
+    )
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+    )
+    parser.add_argument("--organizations", type=int, default=10_000)
+
+
 def manage(env: dict, *args: str) -> None:
     subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
@@ -315,22 +329,13 @@ def work_table(work: dict) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://root@127.0.0.1:5432/csa_portal_bench"
-        ),
-    )
+    add_data_arguments(parser)
     parser.add_argument(
         "--big-database-url",
         default=os.environ.get(
             "BENCH_BIG_DATABASE_URL", "postgres://root@127.0.0.1:5432/csa_portal_bench_big"
         ),
     )
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
-    )
-    parser.add_argument("--organizations", type=int, default=10_000)
     parser.add_argument("--big-organizations", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 5)))
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8765)))

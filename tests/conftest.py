@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from csa_portal.celery import app as celery_app
@@ -19,6 +21,15 @@ def _tasks_run_in_process(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = before
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_root_exists():
+    """WhiteNoise warns on every request when STATIC_ROOT is missing, as it is before the first
+    collectstatic (tests serve static files through the finders instead)."""
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)

@@ -190,14 +190,10 @@ class BudgetLine(models.Model):
         return f"{self.get_category_display()}: {self.description}"
 
 
-class ApplicationAttachment(models.Model):
-    application = models.ForeignKey(
-        GrantApplication,
-        verbose_name=_("application"),
-        on_delete=models.CASCADE,
-        related_name="attachments",
-    )
-    # Our own random name under MEDIA_ROOT/grants/; the uploaded name is only shown.
+class StoredAttachment(models.Model):
+    """A file someone attached. It is stored under our own random name in MEDIA_ROOT/grants/;
+    the uploaded name is only shown, never used for a path."""
+
     file = models.CharField(_("stored file"), max_length=64)
     name = models.CharField(_("file name"), max_length=255)
     uploaded_by = models.ForeignKey(
@@ -210,12 +206,24 @@ class ApplicationAttachment(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("application attachment")
-        verbose_name_plural = _("application attachments")
+        abstract = True
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class ApplicationAttachment(StoredAttachment):
+    application = models.ForeignKey(
+        GrantApplication,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+
+    class Meta(StoredAttachment.Meta):
+        verbose_name = _("application attachment")
+        verbose_name_plural = _("application attachments")
 
 
 class Review(models.Model):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
 
-from .applications import MONEY, BudgetLine, Currency, GrantApplication
+from .applications import MONEY, BudgetLine, Currency, GrantApplication, StoredAttachment
 
 
 class GrantQuerySet(models.QuerySet["Grant"]):
@@ -233,28 +233,14 @@ class SpendingLine(models.Model):
         return f"{self.budget_line}: {self.amount}"
 
 
-class ReportAttachment(models.Model):
+class ReportAttachment(StoredAttachment):
     report = models.ForeignKey(
         GrantReport,
         verbose_name=_("report"),
         on_delete=models.CASCADE,
         related_name="attachments",
     )
-    file = models.CharField(_("stored file"), max_length=64)
-    name = models.CharField(_("file name"), max_length=255)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredAttachment.Meta):
         verbose_name = _("report attachment")
         verbose_name_plural = _("report attachments")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.name
