@@ -18,33 +18,53 @@ from django.shortcuts import render as django_render
 
 
 def render(request, template_name, context: dict[str, Any] | None = None, *args, **kwargs):
+    read = {}  # choices already read for this page, by query (see freeze_model_choices)
     for value in (context or {}).values():
-        read_now(value)
+        read_now(value, read)
     return django_render(request, template_name, context, *args, **kwargs)
 
 
-def read_now(value: Any) -> None:
+def read_now(value: Any, read: dict | None = None) -> None:
     """Evaluate what the template would otherwise query for: forms' (and filter sets') model
     choices, formsets' forms, querysets, a paginator page's rows."""
+    read = {} if read is None else read
     if isinstance(value, forms.BaseForm):
-        freeze_model_choices(value)
+        freeze_model_choices(value, read)
     elif isinstance(getattr(value, "form", None), forms.BaseForm):  # a django-filter FilterSet
-        freeze_model_choices(value.form)
+        freeze_model_choices(value.form, read)
     elif isinstance(value, forms.BaseFormSet):
         for form in [*value.forms, value.empty_form]:
-            freeze_model_choices(form)
+            freeze_model_choices(form, read)
     elif isinstance(value, QuerySet):
         len(value)  # fills the queryset's cache; the template iterates that
     elif isinstance(value, Page):
         value.object_list = list(value.object_list)
 
 
-def freeze_model_choices(form: forms.BaseForm) -> None:
+def freeze_model_choices(form: forms.BaseForm, read: dict) -> None:
     for field in form.fields.values():
         if isinstance(field, forms.ModelChoiceField):
+            # Several selects of one page often list the same rows (an event page's three
+            # member drop-downs): the same query with the same labels is read once.
+            key = _choices_key(field)
+            if key not in read:
+                # (Not list(): it asks the iterator's length first, one COUNT query more.)
+                read[key] = [choice for choice in field.choices]  # noqa: C416
             # The widget renders from this list and the field returns it as its choices (a
             # set `_choices` is what ModelChoiceField's getter returns; django-filter's setter
             # would wrap a list in its lazy iterator again, hence no `field.choices = ...`).
             # Validation still looks the submitted value up in the field's queryset.
-            # (Not list(): it asks the iterator's length first, one COUNT query more.)
-            field._choices = field.widget.choices = [choice for choice in field.choices]  # noqa: C416
+            field._choices = field.widget.choices = read[key]
+
+
+def _choices_key(field: forms.ModelChoiceField) -> tuple:
+    label = field.label_from_instance
+    sql, params = field.queryset.query.sql_with_params()
+    return (
+        type(field),
+        getattr(label, "__func__", label),
+        field.empty_label,
+        field.to_field_name,
+        sql,
+        tuple(map(repr, params)),
+    )

@@ -152,10 +152,14 @@ def get_collaboration_for_user(request: HttpRequest, pk: int) -> Collaboration:
     return collaboration
 
 
-def get_report_for_user(request: HttpRequest, pk: int) -> Report:
+def get_report_for_user(request: HttpRequest, pk: int, *, with_content: bool = True) -> Report:
     """A built community report is read by staff and the community's members (others 404);
-    the program results report by staff only (403 for other logins)."""
-    report = Report.objects.select_related("community").filter(pk=pk).first()
+    the program results report by staff only (403 for other logins). Without its content
+    (`data`, large) when the caller does not need it."""
+    reports = Report.objects.select_related("community")
+    if not with_content:
+        reports = reports.defer("data")
+    report = reports.filter(pk=pk).first()
     if report is None:
         raise Http404
     if request.user.has_perm("learning_communities.view_reports", report):

@@ -44,12 +44,12 @@ SMALL, LARGE = 3, 12
 # resources, outcomes, power shift (2), latest snapshot.
 COMMUNITY_QUERIES = 16
 # Event page: + event, agenda, facilitators, attendance, notes, follow-ups, suggestions (4),
-# the forms' choices (member organizations, member people twice).
-EVENT_QUERIES = 20
+# the forms' choices (member organizations, member people: read once for its three selects).
+EVENT_QUERIES = 19
 # A CSO person's permission checks are membership lookups a staff member skips (community
 # page: may see it, may share; event page: may see, runs it, may propose), and a member sees
-# no forms (no suggestions, no choice lists: 9 fewer).
-MEMBER = {"community": 2, "event": -6}
+# no forms (no suggestions, no choice lists: 8 fewer).
+MEMBER = {"community": 2, "event": -5}
 # Community reports page: + community, built reports with who built them.
 REPORTS_QUERIES = 7
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from csa_portal.jobs import retry_job
-from csa_portal.models import Job
+from csa_portal.models import Job, User
 from learning_communities import report_files
 from learning_communities.files import report_path
 from learning_communities.models import (
@@ -371,6 +371,39 @@ def test_staff_build_a_community_report_and_download_it(
     assert workbook.sheetnames[:3] == ["Members", "Events", "Attendance"]
     events = list(workbook["Events"].values)
     assert events[1][:3] == ("2018-05-01", session.title, "Workshop")
+
+
+def test_a_report_page_renders_its_content_once_per_language(
+    cast, world, client_for, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(cast.staff).post(
+            reverse(N + "reports", args=[world.community.pk]),
+            {"period_start": "2016-01-01", "period_end": "2020-12-31"},
+        )
+    report = Report.objects.get()
+    client = client_for(cast.staff)  # English, as this module's people speak
+    assert "Members" in text(client.get(report.get_absolute_url()))
+
+    # Kept: the next view neither reads nor decodes the content (one query fewer).
+    report_queries = [
+        q for q in _queries(client, report.get_absolute_url()) if "learning_communities_report" in q
+    ]
+    assert len(report_queries) == 1 and '"data"' not in report_queries[0]
+
+    User.objects.filter(pk=cast.staff.pk).update(preferred_language="es")
+    cast.staff.refresh_from_db()
+    spanish = text(client_for(cast.staff).get(report.get_absolute_url()))
+    assert "Miembros" in spanish and ">Members<" not in spanish
+
+
+def _queries(client, url) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in captured.captured_queries]
 
 
 def test_a_report_job_that_fails_says_why_and_can_be_retried(
