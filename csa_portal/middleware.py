@@ -9,6 +9,7 @@ from django.utils import translation
 from .models import SecurityEvent
 from .security import (
     LOGIN_AT,
+    REFRESHED_AT,
     TWO_FACTOR,
     TWO_FACTOR_OK,
     TWO_FACTOR_VERIFY,
@@ -74,6 +75,11 @@ class SessionSecurityMiddleware:
             record_event(SecurityEvent.Kind.SESSION_EXPIRED, request=request, user=user)
             auth.logout(request)
             return redirect_to_login(request.get_full_path())
+        if now - session.get(REFRESHED_AT, 0) >= settings.SESSION_REFRESH_SECONDS:
+            # Activity pushes the idle expiry (and the cookie's) forward, at most once every
+            # SESSION_REFRESH_SECONDS: a changed session is saved and its cookie sent again.
+            # Saving on every request cost a database write per page view.
+            session[REFRESHED_AT] = now
         state = session.get(TWO_FACTOR)
         if state is None:
             session[TWO_FACTOR] = state = two_factor_state(user)

@@ -27,6 +27,7 @@ logger = logging.getLogger("csa_portal.security")
 # TWO_FACTOR: "ok" (nothing more to ask), "verify" (enrolled, code not yet given) or "enroll"
 # (required but no device yet). A session without it is checked once (sessions from before).
 LOGIN_AT = "security_login_at"
+REFRESHED_AT = "security_refreshed_at"  # when the idle expiry was last pushed forward
 TWO_FACTOR = "security_two_factor"
 TWO_FACTOR_OK, TWO_FACTOR_VERIFY, TWO_FACTOR_ENROLL = "ok", "verify", "enroll"
 
@@ -114,7 +115,7 @@ def prune_security_events(*, older_than_days: int) -> int:
 def _on_login(sender, request, user, **kwargs) -> None:
     if request is None or not hasattr(request, "session"):
         return
-    request.session[LOGIN_AT] = int(time.time())
+    request.session[LOGIN_AT] = request.session[REFRESHED_AT] = int(time.time())  # saved now
     request.session[TWO_FACTOR] = two_factor_state(user)
     record_event(SecurityEvent.Kind.LOGIN, request=request, user=user)
 

@@ -170,9 +170,12 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 
-# Inactivity expiry: every request pushes the expiry forward by SESSION_IDLE_MINUTES.
+# Inactivity expiry: a logged-in person's activity pushes the expiry forward by
+# SESSION_IDLE_MINUTES, refreshed at most once every SESSION_REFRESH_SECONDS (SessionSecurity-
+# Middleware) rather than by a session write on every request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)
 SESSION_ENGINE = "csa_portal.sessions"  # the database store; an outage is a 500, not a 400
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -15,12 +15,15 @@ from django.conf import settings as django_settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 import csa_portal.settings as project_settings
 from csa_portal.models import User
+from csa_portal.security import REFRESHED_AT
 from organizations.models import Invitation, Membership
 from tests.personas import PASSWORD, make_invitation, make_organization, make_user
 
@@ -235,11 +238,9 @@ def test_an_older_hash_is_upgraded_to_argon2_on_login(client, db, settings):
 # --- Sessions ------------------------------------------------------------------------------
 
 
-def test_the_session_lasts_session_idle_minutes_and_is_renewed_on_every_request(
-    monkeypatch, tmp_path
-):
+def test_the_session_lasts_session_idle_minutes_and_is_renewed_every_minute(monkeypatch, tmp_path):
     assert project_settings.SESSION_COOKIE_AGE == 30 * 60
-    assert project_settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert project_settings.SESSION_REFRESH_SECONDS == 60
     configured = load_settings(monkeypatch, tmp_path, SESSION_IDLE_MINUTES="10")
     assert configured.SESSION_COOKIE_AGE == 10 * 60
 
@@ -248,11 +249,14 @@ def stored_session(client: Client) -> Session:
     return Session.objects.get(session_key=client.session.session_key)
 
 
-def test_each_request_pushes_the_expiry_forward(client, user, settings):
+def test_activity_pushes_the_expiry_forward(client, user, settings):
     log_in(client, user.email)
     Session.objects.filter(pk=client.session.session_key).update(
         expire_date=timezone.now() + timedelta(minutes=1)
     )
+    session = client.session  # the last push (the login) was a minute ago
+    session[REFRESHED_AT] -= settings.SESSION_REFRESH_SECONDS
+    session.save()
 
     response = client.get(reverse("home"))
 
@@ -261,6 +265,25 @@ def test_each_request_pushes_the_expiry_forward(client, user, settings):
     remaining = stored_session(client).expire_date - timezone.now()
     assert timedelta(seconds=settings.SESSION_COOKIE_AGE - 60) < remaining
     assert remaining <= timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+
+def test_requests_within_the_refresh_interval_do_not_write_the_session(client, user, settings):
+    log_in(client, user.email)  # the login saved the session with a whole idle period
+    stored = stored_session(client).expire_date
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    assert not any("UPDATE" in q["sql"] and "django_session" in q["sql"] for q in queries)
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert stored_session(client).expire_date == stored
+
+    # A minute later, activity pushes it again.
+    session = client.session
+    session[REFRESHED_AT] -= settings.SESSION_REFRESH_SECONDS
+    session.save()
+    response = client.get(reverse("home"))
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == settings.SESSION_COOKIE_AGE
+    assert stored_session(client).expire_date > stored
 
 
 def test_after_the_idle_time_the_session_is_over(client, user):

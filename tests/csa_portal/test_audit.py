@@ -50,6 +50,7 @@ from tests.capacity_helpers import (
 from tests.grants.helpers import awarded
 from tests.legal_assistance.helpers import make_firm, make_lawyer, requested_case, working_case
 from tests.personas import speak_english
+from tests.query_counts import LOGGED_IN
 
 FUTURE = date(2030, 6, 30)
 
@@ -381,7 +382,12 @@ def test_history_shows_readable_values_in_the_readers_language(cast, client_for)
 SMALL, LARGE = 3, 12
 # + the record (with what its scoped fetch joins) and one query for its entries; a CSO leader's
 # permission check adds a membership lookup. The case adds the caller's role lookups.
-HISTORY_QUERIES = {"assessment": 7, "plan": 7, "grant": 7, "case": 8}
+HISTORY_QUERIES = {
+    "assessment": LOGGED_IN + 2,
+    "plan": LOGGED_IN + 2,
+    "grant": LOGGED_IN + 2,
+    "case": LOGGED_IN + 3,
+}
 
 
 def count(client, url: str) -> int:

@@ -25,13 +25,14 @@ from grants.services import (
 )
 from tests.grants.helpers import SCORES, application_fields, awarded
 from tests.personas import make_organization
+from tests.query_counts import LOGGED_IN
 
-# Locked counts; each includes the 5 queries of every logged-in request (session, user,
-# session save). Changing one is fine when the page really needs it: say why.
-PORTFOLIO_QUERIES = 5 + 8  # totals, five breakdowns, overdue reports and tranches
+# Locked counts; each includes the LOGGED_IN queries of every logged-in request
+# (tests/query_counts.py). Changing one is fine when the page really needs it: say why.
+PORTFOLIO_QUERIES = LOGGED_IN + 8  # totals, five breakdowns, overdue reports and tranches
 # grant, tranches, reports, budget and spending per category, and "may this user report?"
 # (a leader lookup, made for staff too)
-GRANT_QUERIES = 5 + 6
+GRANT_QUERIES = LOGGED_IN + 6
 LEADER_EXTRA = 1  # a CSO person's "may see the grant?" is a membership lookup
 
 

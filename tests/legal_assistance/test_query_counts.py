@@ -19,20 +19,23 @@ from legal_assistance.services.cases import (
     log_hours,
 )
 from legal_assistance.services.compliance import update_compliance_item
+from tests.query_counts import LOGGED_IN
 
 from .helpers import TODAY, accepted_case, matched_case, pdf, requested_case, working_case
 
 SMALL, LARGE = 2, 8
-# Each count includes the 5 queries of any logged-in request (session, user, session save).
+# Each count includes the LOGGED_IN queries of any logged-in request (tests/query_counts.py).
 # Case page: + case, messages, documents, milestones, hours, firm matches, notes, the access
 # row; a lawyer's and a leader's access checks add their membership (and lawyer) lookups; a
 # leader does not load the notes.
-CASE_PAGE = {"legal_coordinator": 13, "lawyer": 15, "leader": 13}
-DESK = 10  # + waiting cases, in-progress count, ranking (firms, their areas, declined pairs)
-MY_CASES = 7  # + lawyer, the firm's cases with their hours
-ORGANIZATION_CASES = 8  # + organization, its cases, (a leader: 2 permission lookups)
-CASE_LIST = 8  # + firms for the filter, count, one page of rows
-CHECKLIST = 9  # + organization, items, rows, history (a leader: 3 permission lookups)
+CASE_PAGE = {"legal_coordinator": LOGGED_IN + 8, "lawyer": LOGGED_IN + 10, "leader": LOGGED_IN + 8}
+DESK = (
+    LOGGED_IN + 5
+)  # + waiting cases, in-progress count, ranking (firms, their areas, declined pairs)
+MY_CASES = LOGGED_IN + 2  # + lawyer, the firm's cases with their hours
+ORGANIZATION_CASES = LOGGED_IN + 3  # + organization, its cases, (a leader: 2 permission lookups)
+CASE_LIST = LOGGED_IN + 3  # + firms for the filter, count, one page of rows
+CHECKLIST = LOGGED_IN + 4  # + organization, items, rows, history (a leader: 3 permission lookups)
 
 
 def count_queries(client, url: str) -> int:

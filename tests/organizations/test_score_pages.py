@@ -21,6 +21,7 @@ from organizations.services import update_organization
 from organizations.services.medians import refresh_cohort_medians
 from tests.capacity_helpers import NA, make_framework, submitted_assessment, validated_assessment
 from tests.personas import make_organization, make_user, speak_english
+from tests.query_counts import LOGGED_IN
 
 ALL_ONES = {"a1": 1, "a2": 1, "b1": 1, "b2": 1}
 # a = (1 x 100 + 3 x 33.33..) / 4 = 50.00; b = (66.67 + 0) / 2 = 33.33; overall 44.44
@@ -347,8 +348,12 @@ SMALL, LARGE = 3, 12
 
 # Locked counts, as in test_query_counts.py (5 of them are the session and user of every
 # logged-in request). Changing one is fine when the page really needs it: say why.
-CAPACITY_LIST_QUERIES = 10  # + frameworks, count, tiers and themes for the filters, the rows
-SCORES_PAGE_QUERIES = 11  # + organization, assessments, scores, areas, weakest, stored medians
+CAPACITY_LIST_QUERIES = (
+    LOGGED_IN + 5
+)  # + frameworks, count, tiers and themes for the filters, the rows
+SCORES_PAGE_QUERIES = (
+    LOGGED_IN + 6
+)  # + organization, assessments, scores, areas, weakest, stored medians
 # A CSO leader's view is one membership lookup; they get no cohort medians.
 SCORES_PAGE_LEADER_QUERIES = SCORES_PAGE_QUERIES + 1 - 1
 
