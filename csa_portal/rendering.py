@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.shortcuts import render as django_render
@@ -59,7 +60,10 @@ def freeze_model_choices(form: forms.BaseForm, read: dict) -> None:
 
 def _choices_key(field: forms.ModelChoiceField) -> tuple:
     label = field.label_from_instance
-    sql, params = field.queryset.query.sql_with_params()
+    try:
+        sql, params = field.queryset.query.sql_with_params()
+    except EmptyResultSet:  # .none() or an empty __in: no query to share, nothing to list
+        return ("empty", id(field))
     return (
         type(field),
         getattr(label, "__func__", label),
