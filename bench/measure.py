@@ -344,7 +344,6 @@ def load_setup() -> dict:
     from organizations.services.assessments import start_assessment
 
     base = setup()
-    staff = User.objects.get(email=STAFF_EMAIL)
     leader = User.objects.get(email=LEADER_EMAIL)
     org = leader.memberships.get().organization
     draft = Assessment.objects.filter(
@@ -384,7 +383,6 @@ def load_setup() -> dict:
                 "period_end": date(2025, 12, 31).isoformat(),
             },
         },
-        "staff_email": staff.email,
     }
 
 

@@ -186,12 +186,15 @@ class DataRequest(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
     @property
+    def waits_to_be_carried_out(self) -> bool:
+        """A granted cancellation: the answer is given, carrying it out is due."""
+        return self.status == self.Status.APPROVED and self.carry_out_by is not None
+
+    @property
     def deadline(self):
         """The legal deadline of the step the request waits for: the answer, or, once a
         cancellation is granted, carrying it out."""
-        if self.status == self.Status.APPROVED and self.carry_out_by:
-            return self.carry_out_by
-        return self.due_on
+        return self.carry_out_by if self.waits_to_be_carried_out else self.due_on
 
     @property
     def is_open(self) -> bool:

@@ -176,7 +176,7 @@ def _resolve(request: DataRequest, *, status: str, response: str, by: User) -> D
     request.response = response
     request.resolved_by = by
     request.resolved_at = timezone.now()
-    request.save(update_fields=["status", "response", "resolved_by", "resolved_at"])
+    request.save(update_fields=["status", "response", "resolved_by", "resolved_at", "carry_out_by"])
     return request
 
 
@@ -195,7 +195,6 @@ def answer_request(*, request: DataRequest, response: str, by: User) -> DataRequ
         request.carry_out_by = add_business_days(
             timezone.localdate(), settings.ARCO_EXECUTION_BUSINESS_DAYS
         )
-        request.save(update_fields=["carry_out_by"])
         return _resolve(request, status=DataRequest.Status.APPROVED, response=response, by=by)
     return _resolve(request, status=DataRequest.Status.RESPONDED, response=response, by=by)
 

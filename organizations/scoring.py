@@ -79,12 +79,13 @@ def _computed_area_scores(t: dict[str, str]) -> str:
 # Unchanged scores are not written at all: a recompute of a settled program then reads ratings
 # and writes almost nothing (no new row versions, no index entries, and none of the row locks
 # ON CONFLICT would take even to skip an update).
+# {computed}: the computed scores; {existing}: the stored ones to compare with. Parameter: now.
 _UPSERT_CHANGED = """
     INSERT INTO {score} (assessment_id, area_id, score, computed_at)
     SELECT c.assessment_id, c.area_id, c.score, %s FROM {computed} c
     WHERE NOT EXISTS (
-        SELECT 1 FROM {score} s
-        WHERE s.assessment_id = c.assessment_id AND s.area_id = c.area_id AND s.score = c.score)
+        SELECT 1 FROM {existing} e
+        WHERE e.assessment_id = c.assessment_id AND e.area_id = c.area_id AND e.score = c.score)
     ON CONFLICT (assessment_id, area_id)
     DO UPDATE SET score = excluded.score, computed_at = excluded.computed_at
 """
@@ -97,22 +98,14 @@ def _score_in_one_pass(cursor, t, now, validated, lo, hi) -> int:
     result (data-modifying WITH). The parts see the tables as they were before the statement
     and touch disjoint rows. The batch's existing scores are read once, by the unique index's
     range, and compared by a hash join instead of one index probe per area score."""
+    upsert = _UPSERT_CHANGED.format(score=t["score"], computed="computed", existing="existing")
     cursor.execute(
         f"""
         WITH computed AS MATERIALIZED ({_computed_area_scores(t)}),
         existing AS MATERIALIZED (
             SELECT assessment_id, area_id, score FROM {t["score"]}
             WHERE assessment_id BETWEEN %s AND %s),
-        written AS (
-            INSERT INTO {t["score"]} (assessment_id, area_id, score, computed_at)
-            SELECT c.assessment_id, c.area_id, c.score, %s FROM computed c
-            WHERE NOT EXISTS (
-                SELECT 1 FROM existing e
-                WHERE e.assessment_id = c.assessment_id AND e.area_id = c.area_id
-                  AND e.score = c.score)
-            ON CONFLICT (assessment_id, area_id)
-            DO UPDATE SET score = excluded.score, computed_at = excluded.computed_at
-            RETURNING 1),
+        written AS ({upsert} RETURNING 1),
         removed AS (
             DELETE FROM {t["score"]} s
             WHERE s.assessment_id BETWEEN %s AND %s
@@ -124,26 +117,23 @@ def _score_in_one_pass(cursor, t, now, validated, lo, hi) -> int:
             SELECT c.assessment_id, ROUND(SUM(ar.weight * c.score) / SUM(ar.weight), 2) AS score
             FROM computed c JOIN {t["area"]} ar ON ar.id = c.area_id
             GROUP BY c.assessment_id),
+        -- (The two updates run whether or not the final SELECT reads them.)
         scored AS (
             UPDATE {t["assessment"]} a SET overall_score = o.score, scored_at = %s
             FROM overall o
             WHERE a.id = o.assessment_id
-              AND (a.overall_score IS NULL OR a.overall_score <> o.score)
-            RETURNING 1),
+              AND (a.overall_score IS NULL OR a.overall_score <> o.score)),
         -- A validated assessment without any rated indicator has no area score: no overall.
         unscored AS (
             UPDATE {t["assessment"]} a SET overall_score = NULL, scored_at = %s
             WHERE a.id BETWEEN %s AND %s AND a.status = %s
               AND (a.overall_score IS NOT NULL OR a.scored_at IS NULL)
-              AND NOT EXISTS (SELECT 1 FROM computed c WHERE c.assessment_id = a.id)
-            RETURNING 1)
-        SELECT (SELECT count(*) FROM written), (SELECT count(*) FROM removed),
-               (SELECT count(*) FROM scored), (SELECT count(*) FROM unscored)
+              AND NOT EXISTS (SELECT 1 FROM computed c WHERE c.assessment_id = a.id))
+        SELECT (SELECT count(*) FROM written) + (SELECT count(*) FROM removed)
         """,  # noqa: S608
         [validated, lo, hi, lo, hi, lo, hi, now, lo, hi, now, now, lo, hi, validated],
     )
-    written, removed, _scored, _unscored = cursor.fetchone()
-    return written + removed
+    return cursor.fetchone()[0]
 
 
 def _write_overall_scores(cursor, t, now, validated, lo, hi) -> None:
@@ -185,7 +175,9 @@ def _write_overall_scores(cursor, t, now, validated, lo, hi) -> None:
 
 def _write_area_scores(cursor, t, now, validated, lo, hi) -> int:
     """Other databases (SQLite: no data-modifying WITH): the upsert, then the removal."""
-    upsert = _UPSERT_CHANGED.format(score=t["score"], computed=f"({_computed_area_scores(t)})")
+    upsert = _UPSERT_CHANGED.format(
+        score=t["score"], computed=f"({_computed_area_scores(t)})", existing=t["score"]
+    )
     cursor.execute(upsert, [now, validated, lo, hi, lo, hi])
     written = cursor.rowcount
     cursor.execute(

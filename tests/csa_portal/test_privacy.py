@@ -477,6 +477,7 @@ def test_a_granted_cancellation_has_its_own_deadline_in_the_queue(cast, client_f
     DataRequest.objects.filter(pk=approved.pk).update(carry_out_by=today - timedelta(days=1))
     page = client_for(cast.staff).get(reverse("data_request_queue")).content.decode()
     assert "text-bg-danger" in page
+    assert "ejecución" in page  # the deadline is named: carrying out, not the answer
     answered = file_request(user=cast.leader, kind=DataRequest.Kind.ACCESS, details="y")
     assert answer_request(request=answered, response="ok", by=cast.staff).carry_out_by is None
 
