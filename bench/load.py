@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import secrets
 import signal
 import statistics
 import subprocess
@@ -73,14 +72,13 @@ class Person:
     def __init__(self, base: str, setup: dict, recorder: Recorder, seed: int) -> None:
         self.base, self.setup, self.recorder = base, setup, recorder
         self.random = random.Random(seed)  # noqa: S311 - load mix, not security
-        token = secrets.token_hex(16)  # a CSRF secret of our own: cookie and header agree
         self.sessions = {}
         for persona in ("staff", "leader"):
             session = requests.Session()
-            name, value = setup["cookies"][persona].split("=", 1)
-            session.cookies.set(name, value)
-            session.cookies.set("csrftoken", token)
-            session.headers["X-CSRFToken"] = token
+            cookies = dict(pair.split("=", 1) for pair in setup["cookies"][persona].split("; "))
+            session.cookies.update(cookies)
+            # The persona's CSRF secret: the cookie and the header of the forms agree.
+            session.headers["X-CSRFToken"] = cookies["csrftoken"]
             self.sessions[persona] = session
 
     def call(self, step, persona, method, path, expected, data=None) -> None:

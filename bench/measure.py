@@ -35,7 +35,9 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils.crypto import get_random_string  # noqa: E402
 
 from csa_portal.jobs import run_job  # noqa: E402
 from csa_portal.models import Job, User  # noqa: E402
@@ -64,7 +66,12 @@ def _session_cookie(user: User) -> str:
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.set_expiry(60 * 60 * 4)
     store.save()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    # A browser also keeps the CSRF cookie the first page with a form gave it.
+    csrf_secret = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+    return (
+        f"{settings.SESSION_COOKIE_NAME}={store.session_key}; "
+        f"{settings.CSRF_COOKIE_NAME}={csrf_secret}"
+    )
 
 
 def setup() -> dict:

@@ -7,13 +7,24 @@ class CsaPortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from . import security  # noqa: F401 - connects the security-event receivers
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+
+        from . import (
+            security,  # noqa: F401 - connects the security-event receivers
+            table_versions,
+        )
         from .demo import build_users, register_demo_step
         from .scale import build_logins, register_scale_step
 
         register_demo_step(order=0, name="logins", build=build_users)
         register_scale_step(order=0, name="logins", build=build_logins)
         self._register_privacy()
+        # Every statement renews the versions of the tables it writes (page cache); a
+        # connection opened before ready() (none, normally) gets the hook too.
+        connection_created.connect(table_versions.install)
+        for connection in connections.all(initialized_only=True):
+            table_versions.install(sender=None, connection=connection)
 
     @staticmethod
     def _register_privacy() -> None:

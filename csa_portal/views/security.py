@@ -21,6 +21,7 @@ from csa_portal.rendering import render
 
 from ..forms import EmailChangeForm, TwoFactorCodeForm
 from ..models import SecurityEvent
+from ..page_cache import page_cache_exempt
 from ..security import (
     TWO_FACTOR,
     TWO_FACTOR_OK,
@@ -71,6 +72,7 @@ def _code_matches(key_hex: str, code: str) -> bool:
     return totp.verify(int(code), tolerance=1)
 
 
+@page_cache_exempt  # the page shows the key kept in the session
 @require_http_methods(["GET", "POST"])
 @login_required
 def two_factor_setup(request):
@@ -106,6 +108,7 @@ def two_factor_setup(request):
     return render(request, "account/two_factor_setup.html", context)
 
 
+@page_cache_exempt  # depends on the session's second-factor state
 @require_http_methods(["GET", "POST"])
 @login_required
 def two_factor_verify(request):

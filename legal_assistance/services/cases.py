@@ -351,3 +351,8 @@ def record_access(
 ) -> ConfidentialAccess:
     """One row per view of confidential details (not atomic on its own: the view's request)."""
     return ConfidentialAccess.objects.create(case=case, user=user, what=what, document=document)
+
+
+def record_case_view(*, case_id: int, user: User, what: str) -> ConfidentialAccess:
+    """record_access for a page shown again from the page cache, which knows the case's id."""
+    return ConfidentialAccess.objects.create(case_id=case_id, user=user, what=what)

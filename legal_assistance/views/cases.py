@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from csa_portal.audit import history_context
+from csa_portal.page_cache import repeat_on_every_view
 from csa_portal.rendering import render
 
 from .. import storage
@@ -120,8 +121,19 @@ def case_detail(request, pk):
         context |= _details(case, access) | _forms(case, access)
         if access.coordinator and case.status == CaseStatus.ACCEPTED:
             context["ranking"] = rank_firms(case)  # each row posts its firm to case_match
-        services.record_access(case=case, user=request.user, what=ConfidentialAccess.What.CASE)
+        log_case_view(request, case)
     return render(request, "legal_assistance/case_detail.html", context)
+
+
+def log_case_view(request, case: LegalCase) -> None:
+    """Every view of the confidential details is logged, also when the page comes from the
+    page cache."""
+    repeat_on_every_view(
+        request,
+        "legal_assistance.services.cases.record_case_view",
+        case_id=case.pk,
+        what=ConfidentialAccess.What.CASE,
+    )
 
 
 def can_see_history(user, access: CaseAccess) -> bool:
@@ -146,7 +158,7 @@ def case_history(request, pk):
         reveal_confidential=access.full,
     )
     if access.full:
-        services.record_access(case=case, user=request.user, what=ConfidentialAccess.What.CASE)
+        log_case_view(request, case)
     return render(request, "audit/history.html", context)
 
 

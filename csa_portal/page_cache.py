@@ -1,0 +1,206 @@
+"""Rendered pages kept per session until a table they read changes.
+
+Most of a page's cost is Django rendering the layout, menus, tables and forms (bench/NOTES.md);
+the same person reloading a list or coming back to a page gets exactly the same bytes as long
+as nothing they were computed from changed. So a logged-in GET that renders a 200 HTML page is
+kept, keyed by everything else the page depends on:
+
+- the request: the path with its query string, the host and scheme, htmx's headers;
+- the person: the session (so one person's page never reaches another), and the CSRF cookie
+  (its forms carry a token for that cookie);
+- the language and today's date (deadlines, "overdue");
+- the database: the tables its statements read, with their version tokens when it started
+  rendering (csa_portal.table_versions); any write to one of them since makes it stale.
+
+A page is served from the cache only if all of those match, after every check that runs before
+the view (login, second factor, privacy notice). It is never kept when producing it changed
+something: a statement that wrote, a changed session, a new CSRF cookie, a message, a cookie,
+or any status but 200. A write that must happen on every view, such as the log of who saw a
+confidential legal case, goes through `repeat_on_every_view`: it runs again each time the page
+is served from the cache. Views whose page depends on anything else (the session's content, a
+file) are marked `page_cache_exempt`.
+PAGE_CACHE_SECONDS bounds how long an entry lives (0 turns the cache off).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+
+from . import table_versions
+
+
+def page_cache_exempt(view):
+    """Mark a view whose page depends on more than the database and the request (the
+    session's content, a file): it is rendered on every request."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        return view(*args, **kwargs)
+
+    wrapper.page_cache_exempt = True
+    return wrapper
+
+
+def repeat_on_every_view(request, action: str, **values) -> None:
+    """Call the function at the dotted path `action` as `action(user=request.user, **values)`
+    now, and again each time this page is served from the cache, so that (for instance) every
+    view of a confidential page is logged. `values` are plain values (ids, strings). Its writes
+    do not stop the page from being kept."""
+    state = getattr(request, "_page_cache", None)
+    with table_versions.not_recorded():
+        import_string(action)(user=request.user, **values)
+    if state is not None:
+        state["repeats"].append((action, values))
+
+
+@dataclass(frozen=True)
+class Entry:
+    tables: tuple[str, ...]
+    versions: tuple[str | None, ...]
+    headers: tuple[tuple[str, str], ...]
+    content: bytes
+    repeats: tuple[tuple[str, dict], ...] = ()
+
+
+def _always_read() -> tuple[str, ...]:
+    """Tables every page depends on though they are read before the view runs: the person's
+    row (role, language, privacy acceptance), loaded by the authentication middleware."""
+    return (get_user_model()._meta.db_table,)
+
+
+def _has_pending_messages(request) -> bool:
+    # Messages wait in a cookie (or the session when large) until a page shows them.
+    return "messages" in request.COOKIES or "_messages" in request.session
+
+
+def _new_csrf_secret(request) -> bool:
+    """Whether the page's forms carry a token for a CSRF secret the browser does not have yet
+    (this response's cookie brings it): kept, it would not match a later request's cookie.
+    A page that merely used the existing secret is fine (Django then only resends the cookie
+    to push its expiry, a year away)."""
+    secret = request.META.get("CSRF_COOKIE")
+    return secret is not None and secret != request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+
+
+def page_key(request) -> str:
+    htmx = sorted((k, v) for k, v in request.META.items() if k.startswith("HTTP_HX_"))
+    parts = [
+        request.get_full_path(),
+        request.get_host(),
+        request.scheme,
+        repr(htmx),
+        request.session.session_key or "",
+        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+        translation.get_language() or "",
+        timezone.localdate().isoformat(),
+    ]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"page:{digest}"
+
+
+def _cacheable_request(request, view_func) -> bool:
+    if settings.PAGE_CACHE_SECONDS <= 0 or request.method != "GET":
+        return False
+    if not request.user.is_authenticated or getattr(view_func, "page_cache_exempt", False):
+        return False
+    match = request.resolver_match
+    if match is not None and "admin" in match.namespaces:
+        return False
+    return not _has_pending_messages(request)
+
+
+def _cacheable_response(request, response, recording, state) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and response.get("Content-Type", "").startswith("text/html")
+        and not response.cookies
+        and not recording.wrote
+        and not request.session.modified
+        and not state["session_modified"]
+        and not _new_csrf_secret(request)
+        and not getattr(getattr(request, "_messages", None), "_queued_messages", None)
+    )
+
+
+def _lookup(key: str) -> Entry | None:
+    try:
+        entry = cache.get(key)
+    except Exception:
+        return None
+    if not isinstance(entry, Entry):
+        return None
+    now = table_versions.current_versions(entry.tables)
+    if tuple(now[t] for t in entry.tables) != entry.versions:
+        return None
+    return entry
+
+
+def _store(key: str, entry: Entry) -> None:
+    try:
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    except Exception:
+        return
+
+
+def _replay(request, entry: Entry) -> HttpResponse:
+    if entry.repeats:
+        with transaction.atomic():
+            for action, values in entry.repeats:
+                import_string(action)(user=request.user, **values)
+    response = HttpResponse(entry.content)
+    for name, value in entry.headers:
+        response.headers[name] = value
+    return response
+
+
+class PageCacheMiddleware:
+    """Last in MIDDLEWARE: its process_view runs after every other check before the view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        state = getattr(request, "_page_cache", None)
+        if state is None:
+            return response
+        table_versions.stop_recording(state["token"])
+        recording = state["recording"]
+        if _cacheable_response(request, response, recording, state):
+            tables = tuple(sorted(recording.read.union(_always_read())))
+            versions = tuple(state["versions"].get(t) for t in tables)
+            headers = tuple((k, v) for k, v in response.headers.items())
+            repeats = tuple(state["repeats"])
+            _store(state["key"], Entry(tables, versions, headers, response.content, repeats))
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not _cacheable_request(request, view_func):
+            return None
+        key = page_key(request)
+        entry = _lookup(key)
+        if entry is not None:
+            return _replay(request, entry)
+        recording, token = table_versions.start_recording()
+        request._page_cache = {
+            "key": key,
+            "recording": recording,
+            "token": token,
+            # Read before the view's first statement: a write committed while it renders
+            # then makes the kept page stale at once.
+            "versions": table_versions.snapshot_versions(),
+            "session_modified": request.session.modified,
+            "repeats": [],
+        }
+        return None
