@@ -43,6 +43,13 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture
+def page_cache_off(settings):
+    """Query-count locks measure what rendering a page costs: a second view of the same page
+    would come from the page cache (tests/csa_portal/test_page_cache.py locks that cost)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
 def fast_password_hashing(settings):
     """Argon2 costs ~50 ms per password; tests that build many users can opt into MD5."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

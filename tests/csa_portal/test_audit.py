@@ -396,7 +396,7 @@ def count(client, url: str) -> int:
     return len(context)
 
 
-def test_history_pages_run_a_fixed_number_of_queries(cast, lawyer, client_for):
+def test_history_pages_run_a_fixed_number_of_queries(cast, lawyer, client_for, page_cache_off):
     framework = make_framework()
     assessment = validated_assessment(cast.org, framework, leader=cast.leader, staff=cast.staff)
     plan = create_plan(assessment=assessment, title="Plan", created_by=cast.staff)

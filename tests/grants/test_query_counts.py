@@ -27,6 +27,8 @@ from tests.grants.helpers import SCORES, application_fields, awarded
 from tests.personas import make_organization
 from tests.query_counts import LOGGED_IN
 
+pytestmark = pytest.mark.usefixtures("page_cache_off")
+
 # Locked counts; each includes the LOGGED_IN queries of every logged-in request
 # (tests/query_counts.py). Changing one is fine when the page really needs it: say why.
 PORTFOLIO_QUERIES = LOGGED_IN + 8  # totals, five breakdowns, overdue reports and tranches

@@ -37,6 +37,8 @@ from tests.query_counts import LOGGED_IN
 
 from .helpers import community, event, join
 
+pytestmark = pytest.mark.usefixtures("page_cache_off")
+
 SMALL, LARGE = 3, 12
 
 # Locked counts. Each includes the LOGGED_IN queries of every logged-in request

@@ -23,6 +23,8 @@ from tests.query_counts import LOGGED_IN
 
 from .helpers import TODAY, accepted_case, matched_case, pdf, requested_case, working_case
 
+pytestmark = pytest.mark.usefixtures("page_cache_off")
+
 SMALL, LARGE = 2, 8
 # Each count includes the LOGGED_IN queries of any logged-in request (tests/query_counts.py).
 # Case page: + case, messages, documents, milestones, hours, firm matches, notes, the access

@@ -17,6 +17,8 @@ from organizations.services import add_membership, update_organization
 from tests.personas import make_organization, make_person, make_user
 from tests.query_counts import LOGGED_IN
 
+pytestmark = pytest.mark.usefixtures("page_cache_off")
+
 SMALL, LARGE = 5, 30
 
 # Locked counts. Changing one is fine when the page really needs it: say why in the commit.
