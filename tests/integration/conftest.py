@@ -172,6 +172,8 @@ def start_worker(
         "DATABASE_URL": database_url(database),
         "CELERY_BROKER_URL": broker_url or settings.CELERY_BROKER_URL,
         "DATA_DIR": str(data_dir),
+        # One cache for every process, as in production: the page cache's table versions.
+        "CACHE_URL": settings.CACHE_URL,
         "PYTHONUNBUFFERED": "1",
         **(env or {}),
     }

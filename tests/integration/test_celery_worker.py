@@ -8,6 +8,9 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from csa_portal.jobs import job_files_dir, reconcile_jobs, start_job
@@ -15,7 +18,8 @@ from csa_portal.models import Job
 from organizations.columns import COLUMNS
 from organizations.models import Organization, OrganizationChange, Tier
 from organizations.uploads import path_for_token, save_upload
-from tests.personas import make_organization
+from tests.personas import make_organization, speak_english
+from tests.query_counts import LOGGED_IN
 
 from .conftest import CeleryWorker
 
@@ -131,3 +135,24 @@ def test_job_whose_message_was_lost_is_picked_up_after_reconcile(celery_worker, 
     )
     assert reconcile_jobs() == 0  # finished jobs are left alone
     assert_ran_in_worker(celery_worker)
+
+
+def test_a_page_kept_before_the_worker_wrote_shows_what_it_wrote(celery_worker, cast, client_for):
+    """Web and worker processes share the page cache's table versions (Redis): rows the worker
+    writes make the page this process kept stale at once."""
+    speak_english(cast.staff)
+    client = client_for(cast.staff)
+    client.get(reverse("home"))  # a browser that has its CSRF cookie
+    directory = reverse("organizations:directory")
+    client.get(directory)
+    with CaptureQueriesContext(connection) as kept:
+        assert "Colectivo del Trabajador" not in client.get(directory).text
+    assert len(kept) == LOGGED_IN  # served from the page cache
+
+    content = b"name,state\nColectivo del Trabajador,SON\n"
+    token = save_upload(SimpleUploadedFile("organizaciones.csv", content, "text/csv"))
+    job = start_job(kind="organizations.import", created_by=cast.staff, params={"token": token})
+    assert wait_for_job(job.pk, celery_worker).status == Job.Status.SUCCEEDED
+    assert_ran_in_worker(celery_worker)
+
+    assert "Colectivo del Trabajador" in client.get(directory).text
