@@ -25,8 +25,10 @@ PAGE_CACHE_SECONDS bounds how long an entry lives (0 turns the cache off).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import hashlib
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from functools import wraps
 
 from django.conf import settings
@@ -57,11 +59,15 @@ def repeat_on_every_view(request, action: str, **values) -> None:
     now, and again each time this page is served from the cache, so that (for instance) every
     view of a confidential page is logged. `values` are plain values (ids, strings). Its writes
     do not stop the page from being kept."""
-    state = getattr(request, "_page_cache", None)
+    rendering = getattr(request, "_page_cache", None)
     with table_versions.not_recorded():
         import_string(action)(user=request.user, **values)
-    if state is not None:
-        state["repeats"].append((action, values))
+    if rendering is not None:
+        rendering.repeats.append((action, values))
+
+
+# Part of every key: change it when Entry changes, so a deploy never reads an older kind.
+ENTRY_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -69,8 +75,23 @@ class Entry:
     tables: tuple[str, ...]
     versions: tuple[str | None, ...]
     headers: tuple[tuple[str, str], ...]
-    content: bytes
+    # zlib-compressed: pages of 10-190 KB per person and page would otherwise fill Redis (HTML
+    # shrinks about five times; reading it back costs ~0.1 ms).
+    compressed: bytes
     repeats: tuple[tuple[str, dict], ...] = ()
+
+
+@dataclass
+class _Rendering:
+    """A page being rendered for the cache: what its statements read, from process_view to
+    the response."""
+
+    key: str
+    recording: table_versions.Recording
+    token: contextvars.Token
+    versions: dict[str, str | None]
+    session_modified: bool
+    repeats: list[tuple[str, dict]] = field(default_factory=list)
 
 
 def _always_read() -> tuple[str, ...]:
@@ -106,7 +127,7 @@ def page_key(request) -> str:
         timezone.localdate().isoformat(),
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-    return f"page:{digest}"
+    return f"page:{ENTRY_FORMAT}:{digest}"
 
 
 def _cacheable_request(request, view_func) -> bool:
@@ -120,25 +141,22 @@ def _cacheable_request(request, view_func) -> bool:
     return not _has_pending_messages(request)
 
 
-def _cacheable_response(request, response, recording, state) -> bool:
+def _cacheable_response(request, response, rendering: _Rendering) -> bool:
     return (
         response.status_code == 200
         and not response.streaming
         and response.get("Content-Type", "").startswith("text/html")
         and not response.cookies
-        and not recording.wrote
+        and not rendering.recording.wrote
         and not request.session.modified
-        and not state["session_modified"]
+        and not rendering.session_modified
         and not _new_csrf_secret(request)
         and not getattr(getattr(request, "_messages", None), "_queued_messages", None)
     )
 
 
 def _lookup(key: str) -> Entry | None:
-    try:
-        entry = cache.get(key)
-    except Exception:
-        return None
+    entry = cache.get(key)
     if not isinstance(entry, Entry):
         return None
     now = table_versions.current_versions(entry.tables)
@@ -147,19 +165,12 @@ def _lookup(key: str) -> Entry | None:
     return entry
 
 
-def _store(key: str, entry: Entry) -> None:
-    try:
-        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-    except Exception:
-        return
-
-
 def _replay(request, entry: Entry) -> HttpResponse:
     # One repeated write commits by itself; several commit together or not at all.
     with transaction.atomic() if len(entry.repeats) > 1 else contextlib.nullcontext():
         for action, values in entry.repeats:
             import_string(action)(user=request.user, **values)
-    response = HttpResponse(entry.content)
+    response = HttpResponse(zlib.decompress(entry.compressed))
     for name, value in entry.headers:
         response.headers[name] = value
     return response
@@ -173,17 +184,20 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        state = getattr(request, "_page_cache", None)
-        if state is None:
+        rendering = getattr(request, "_page_cache", None)
+        if rendering is None:
             return response
-        table_versions.stop_recording(state["token"])
-        recording = state["recording"]
-        if _cacheable_response(request, response, recording, state):
-            tables = tuple(sorted(recording.read.union(_always_read())))
-            versions = tuple(state["versions"].get(t) for t in tables)
-            headers = tuple((k, v) for k, v in response.headers.items())
-            repeats = tuple(state["repeats"])
-            _store(state["key"], Entry(tables, versions, headers, response.content, repeats))
+        table_versions.stop_recording(rendering.token)
+        if _cacheable_response(request, response, rendering):
+            tables = tuple(sorted(rendering.recording.read.union(_always_read())))
+            entry = Entry(
+                tables=tables,
+                versions=tuple(rendering.versions.get(t) for t in tables),
+                headers=tuple(response.headers.items()),
+                compressed=zlib.compress(response.content, 1),
+                repeats=tuple(rendering.repeats),
+            )
+            cache.set(rendering.key, entry, settings.PAGE_CACHE_SECONDS)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -193,15 +207,15 @@ class PageCacheMiddleware:
         entry = _lookup(key)
         if entry is not None:
             return _replay(request, entry)
+        # Versions are read before the view's first statement: a write committed while the
+        # page renders then makes the kept page stale at once.
+        versions = table_versions.snapshot_versions()
         recording, token = table_versions.start_recording()
-        request._page_cache = {
-            "key": key,
-            "recording": recording,
-            "token": token,
-            # Read before the view's first statement: a write committed while it renders
-            # then makes the kept page stale at once.
-            "versions": table_versions.snapshot_versions(),
-            "session_modified": request.session.modified,
-            "repeats": [],
-        }
+        request._page_cache = _Rendering(
+            key=key,
+            recording=recording,
+            token=token,
+            versions=versions,
+            session_modified=request.session.modified,
+        )
         return None

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import logging
 import re
 import secrets
 from collections.abc import Iterable
@@ -29,10 +28,10 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import connection as default_connection
 
-logger = logging.getLogger(__name__)
-
 _WRITE = re.compile(
-    r"\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+(?:ONLY\s+)?\"?(\w+)",
+    # INSERT OR IGNORE INTO: SQLite's bulk_create(ignore_conflicts=True)
+    r"\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)"
+    r"\s+(?:ONLY\s+)?\"?(\w+)",
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r"\"(\w+)\"")
@@ -72,21 +71,15 @@ def renew(tables: Iterable[str]) -> None:
     if not tables:
         return
     token = secrets.token_hex(8)
-    try:
-        cache.set_many({version_key(t): token for t in tables}, timeout=None)
-    except Exception:  # the write itself succeeded; pages expire on their own (see above)
-        logger.warning("Could not renew table versions for %s", tables, exc_info=True)
+    # An unreachable cache drops this (csa_portal.cache): pages then expire on their own.
+    cache.set_many({version_key(t): token for t in tables}, timeout=None)
 
 
 def current_versions(tables: Iterable[str]) -> dict[str, str | None]:
     """Each table's token, None where it has none (or the cache is unreachable)."""
     tables = list(tables)
     keys = {version_key(t): t for t in tables}
-    try:
-        found = cache.get_many(list(keys))
-    except Exception:
-        logger.warning("Could not read table versions", exc_info=True)
-        return dict.fromkeys(tables)
+    found = cache.get_many(list(keys))
     return {table: found.get(key) for key, table in keys.items()}
 
 

@@ -188,6 +188,7 @@ def legal_case(cast):
         ('INSERT INTO "organizations_tier" ("name") VALUES (%s)', {"organizations_tier"}),
         ('UPDATE "organizations_tier" SET "name" = %s', {"organizations_tier"}),
         ('DELETE FROM "organizations_tier" WHERE id = 1', {"organizations_tier"}),
+        ('INSERT OR IGNORE INTO "organizations_tier" ("name") VALUES (%s)', {"organizations_tier"}),
         (
             "WITH agg AS (SELECT 1) INSERT INTO organizations_areascore SELECT * FROM agg "
             "ON CONFLICT (id) DO UPDATE SET score = excluded.score",
