@@ -70,12 +70,12 @@ def renew(tables: Iterable[str]) -> None:
     tables = list(tables)
     if not tables:
         return
-    token = secrets.token_hex(8)
+    token = secrets.randbits(62)  # an int: Redis keeps it as is, no pickling either way
     # An unreachable cache drops this (csa_portal.cache): pages then expire on their own.
     cache.set_many({version_key(t): token for t in tables}, timeout=None)
 
 
-def current_versions(tables: Iterable[str]) -> dict[str, str | None]:
+def current_versions(tables: Iterable[str]) -> dict[str, int | None]:
     """Each table's token, None where it has none (or the cache is unreachable)."""
     tables = list(tables)
     keys = {version_key(t): t for t in tables}
@@ -83,7 +83,7 @@ def current_versions(tables: Iterable[str]) -> dict[str, str | None]:
     return {table: found.get(key) for key, table in keys.items()}
 
 
-def snapshot_versions() -> dict[str, str | None]:
+def snapshot_versions() -> dict[str, int | None]:
     """Every known table's token, giving a token to those that have none yet, so that a page
     never records "no token" (which a lost token would then match)."""
     versions = current_versions(known_tables())

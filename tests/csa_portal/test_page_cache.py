@@ -289,3 +289,21 @@ def test_after_a_failure_the_cache_is_left_alone_for_a_while(monkeypatch):
     backend._unreachable_until = 0  # the pause is over
     backend.get("c")
     assert len(attempts) == 2
+
+
+def test_a_kept_page_is_checked_in_one_round_trip_when_this_process_knows_it(
+    staff_client, detail_url, monkeypatch
+):
+    from csa_portal import page_cache
+
+    get(staff_client, detail_url)  # kept: this process now knows which tables it read
+    calls = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: calls.append(keys) or real_get_many(keys))
+    _, queries = get(staff_client, detail_url)
+    assert (queries, len(calls)) == (LOGGED_IN, 1)
+
+    page_cache._table_hints.clear()  # another process kept it: two round trips, same answer
+    calls.clear()
+    _, queries = get(staff_client, detail_url)
+    assert (queries, len(calls)) == (LOGGED_IN, 2)
