@@ -62,7 +62,7 @@ def _session_cookie(user: User) -> str:
             accept_notice(user=user, notice=notice, ip_address=None)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "csa_portal.auth_backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.set_expiry(60 * 60 * 4)
     store.save()

@@ -56,7 +56,7 @@ def accept(request, token):
             password=form.cleaned_data["password1"],
             language=language[:2],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="csa_portal.auth_backends.ModelBackend")
         messages.success(
             request,
             _("Welcome! You have joined %(organization)s.")
