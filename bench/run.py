@@ -221,7 +221,7 @@ def measure_pages(
             if floor_beside_each:
                 beside.append(wrk(base + fortunes, None, duration))
         if floor_beside_each:
-            for row, before, after in zip(rows, beside, beside[1:], strict=True):
+            for row, before, after in zip(rows, beside[:-1], beside[1:], strict=True):
                 row["floor_rps"] = max(before["rps"], after["rps"])
                 row["floor_p99"] = min(before["p99"], after["p99"])
         # Floors again at the end; the better of the two runs is kept (the stricter budget).
