@@ -90,7 +90,6 @@ class _Rendering:
     recording: table_versions.Recording
     token: contextvars.Token
     versions: dict[str, int | None]
-    session_modified: bool
     repeats: list[tuple[str, dict]] = field(default_factory=list)
 
 
@@ -148,8 +147,8 @@ def _cacheable_response(request, response, rendering: _Rendering) -> bool:
         and response.get("Content-Type", "").startswith("text/html")
         and not response.cookies
         and not rendering.recording.wrote
+        # Sticky: also true when the session changed before the view (a refresh tick).
         and not request.session.modified
-        and not rendering.session_modified
         and not _new_csrf_secret(request)
         and not getattr(getattr(request, "_messages", None), "_queued_messages", None)
     )
@@ -235,6 +234,5 @@ class PageCacheMiddleware:
             recording=recording,
             token=token,
             versions=versions,
-            session_modified=request.session.modified,
         )
         return None

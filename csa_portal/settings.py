@@ -274,31 +274,6 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CSA Portal <no-reply@csa-portal.local>")
 
-# --- Cache ----------------------------------------------------------------------------------
-# Rendered pages, table versions and built reports' HTML (csa_portal.page_cache). Every web and
-# worker process must share it, so production uses Redis: CACHE_URL, or else the broker's
-# Redis. The embedded default is one process, and its memory is enough.
-CACHE_URL = os.environ.get("CACHE_URL") or (
-    os.environ.get("CELERY_BROKER_URL", "")
-    if os.environ.get("CELERY_BROKER_URL", "").startswith("redis")
-    else ""
-)
-if CACHE_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "csa_portal.cache.ForgivingRedisCache",
-            "LOCATION": CACHE_URL,
-            "KEY_PREFIX": "csa",
-            # An unreachable Redis costs a page at most this, then it renders without cache.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# How long a rendered page is kept at most (it is dropped sooner when a table it read changes;
-# csa_portal/page_cache.py). 0 renders every page on every request.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
-
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 # Without a broker the embedded mode runs tasks in-process, right after the commit that queued them.
@@ -339,10 +314,34 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15, day_of_week="monday"),
     },
 }
+
 # Lists up to this many rows export in the request; larger ones become a background Job.
 EXPORT_SYNC_LIMIT = env_int("EXPORT_SYNC_LIMIT", 2000)
 # The benchmark's floor pages (bench/run.py sets it); off everywhere else.
 BENCH_FLOORS = env_bool("BENCH_FLOORS", False)
+
+# --- Cache ----------------------------------------------------------------------------------
+# Rendered pages, table versions and built reports' HTML (csa_portal.page_cache). Every web and
+# worker process must share it, so production uses Redis: CACHE_URL, or else the broker's
+# Redis. The embedded default is one process, and its memory is enough.
+CACHE_URL = os.environ.get("CACHE_URL") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else ""
+)
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "csa_portal.cache.ForgivingRedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "csa",
+            # An unreachable Redis costs a page at most this, then it renders without cache.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long a rendered page is kept at most (it is dropped sooner when a table it read changes;
+# csa_portal/page_cache.py). 0 renders every page on every request.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 
 # --- Privacy (Mexico's federal personal-data law) -------------------------------------------
 # Data-subject (ARCO) requests are answered within this many business days of receipt.
