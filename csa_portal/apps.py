@@ -11,6 +11,7 @@ class CsaPortalConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from . import (
+            choice_display,
             security,  # noqa: F401 - connects the security-event receivers
             table_versions,
         )
@@ -20,6 +21,7 @@ class CsaPortalConfig(AppConfig):
         register_demo_step(order=0, name="logins", build=build_users)
         register_scale_step(order=0, name="logins", build=build_logins)
         self._register_privacy()
+        choice_display.install()
         # Every statement renews the versions of the tables it writes (page cache); a
         # connection opened before ready() (none, normally) gets the hook too.
         connection_created.connect(table_versions.install)
