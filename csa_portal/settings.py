@@ -296,6 +296,8 @@ CELERY_TIMEZONE = TIME_ZONE
 JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", 300)
 # Validated assessments per set-based batch of a recompute-all job (each batch commits alone).
 SCORES_RECOMPUTE_BATCH = env_int("SCORES_RECOMPUTE_BATCH", 2000)
+# Database connections such a job sends its batches on at once (PostgreSQL: a core each).
+SCORES_RECOMPUTE_CONNECTIONS = env_int("SCORES_RECOMPUTE_CONNECTIONS", 2)
 CELERY_BEAT_SCHEDULE = {
     "reconcile-jobs": {
         "task": "csa_portal.tasks.reconcile_jobs",

@@ -1,12 +1,14 @@
 """Background job handlers of this app, registered in apps.py."""
 
 from django.conf import settings
+from django.db import connection
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from csa_portal.jobs import JobError, job_files_dir
 from csa_portal.models import Job
+from csa_portal.parallel import run_batches
 
 from .exports import export_rows, write_csv, write_xlsx
 from .filters import OrganizationFilter, sort_queryset
@@ -68,13 +70,27 @@ def run_export(job: Job, report) -> dict:
     return {"file": name, "rows": written}
 
 
+def _recompute_threads() -> int:
+    """Batches go out on SCORES_RECOMPUTE_CONNECTIONS connections at once on PostgreSQL (one
+    core per statement there). Inside a transaction (tests, a caller's atomic block) other
+    connections would not see its rows, and SQLite takes one writer at a time: one, then."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    return settings.SCORES_RECOMPUTE_CONNECTIONS
+
+
 def run_recompute_scores(job: Job, report) -> dict:
     from . import scoring
 
     chunks = scoring.assessment_id_chunks(settings.SCORES_RECOMPUTE_BATCH)
     changed = 0
-    for index, (first_id, last_id) in enumerate(chunks, start=1):
-        changed += scoring.recompute_scores(first_id=first_id, last_id=last_id)
+    batches = run_batches(
+        lambda chunk: scoring.recompute_scores(first_id=chunk[0], last_id=chunk[1]),
+        chunks,
+        threads=_recompute_threads(),
+    )
+    for index, written in enumerate(batches, start=1):
+        changed += written
         report(
             index * 100 // len(chunks),
             _("%(done)s of %(total)s batches") % {"done": index, "total": len(chunks)},

@@ -469,3 +469,34 @@ def test_the_nightly_task_starts_a_recompute_job(django_capture_on_commit_callba
     assert Job.objects.get(pk=job_id).status == Job.Status.SUCCEEDED
     assessment.refresh_from_db()
     assert assessment.overall_score == Decimal("44.44")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_recompute_job_sends_its_batches_on_several_connections(settings, monkeypatch):
+    """On PostgreSQL outside a transaction the batches go out on SCORES_RECOMPUTE_CONNECTIONS
+    threads with a connection each; the scores are those of scoring everything at once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("several connections at once: PostgreSQL only (SQLite runs them in turn)")
+    import threading
+
+    from csa_portal.jobs import run_job
+
+    assessments = random_world(random.Random(7), organizations=8)
+    settings.SCORES_RECOMPUTE_BATCH = 3
+    settings.SCORES_RECOMPUTE_CONNECTIONS = 2
+    threads = set()
+    recompute = scoring.recompute_scores
+
+    def spying_recompute(**bounds):
+        threads.add(threading.current_thread().name)
+        return recompute(**bounds)
+
+    monkeypatch.setattr(scoring, "recompute_scores", spying_recompute)
+    job = Job.objects.create(kind="organizations.recompute_scores", params={})
+
+    run_job(str(job.pk))
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert len(threads) == 2 and threading.current_thread().name not in threads
+    assert_matches_reference(assessments)
