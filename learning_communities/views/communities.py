@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -29,6 +30,7 @@ from ..services import (
 from .common import power_chart_labels, snapshot_context
 
 MANAGE = "learning_communities.manage_community"
+PAGE_SIZE = 50
 
 
 def _count_of(rows) -> Coalesce:
@@ -40,7 +42,7 @@ def _count_of(rows) -> Coalesce:
 @require_safe
 @login_required
 def community_list(request):
-    communities = list(
+    communities = (
         LearningCommunity.objects.visible_to(request.user)
         .select_related("tier", "theme")
         # One counting subquery each: joining memberships and events together multiplied
@@ -51,12 +53,14 @@ def community_list(request):
             ),
             events_count=_count_of(Event.objects.filter(community=OuterRef("pk"))),
         )
-        .order_by("status", "tier__number", "name")
+        .order_by("status", "tier__number", "name", "id")
     )
+    # A page at a time: a national program has hundreds of communities.
+    page = Paginator(communities, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "learning_communities/list.html",
-        {"communities": communities, "can_create": request.user.is_program_staff},
+        {"page": page, "can_create": request.user.is_program_staff},
     )
 
 

@@ -34,7 +34,7 @@ from learning_communities.services import (
 )
 from tests.personas import make_person, speak_english
 
-from .helpers import event, small_world
+from .helpers import community, event, small_world
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +91,24 @@ def test_the_list_shows_each_person_their_communities(cast, world, client_for):
         page = text(client_for(user).get(reverse(N + "list")))
         assert ("Comunidad de Prueba" in page) is expected
     assert "You do not take part" in text(client_for(cast.lawyer).get(reverse(N + "list")))
+
+
+def test_the_list_shows_fifty_communities_a_page(cast, client_for, monkeypatch):
+    from learning_communities.views import communities as views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    for n in range(7):
+        community(f"Comunidad {n}")
+    speak_english(cast.staff)
+    client = client_for(cast.staff)
+
+    first = text(client.get(reverse(N + "list")))
+    last = text(client.get(reverse(N + "list") + "?page=3"))
+
+    assert [f"Comunidad {n}" in first for n in range(7)] == [True] * 3 + [False] * 4
+    assert "Page 1 of 3" in first and 'href="?page=2" rel="next"' in first
+    assert [f"Comunidad {n}" in last for n in range(7)] == [False] * 6 + [True]
+    assert 'href="?page=2" rel="prev"' in last and 'rel="next"' not in last
 
 
 def test_the_menu_has_learning_communities(cast, client_for):

@@ -96,6 +96,25 @@ def test_directory_filters_by_tier_and_by_theme_including_sub_themes(directory, 
     assert listed(client.get(url, {"theme": crime_prevention.pk})) == ["Juventudes de Juárez"]
 
 
+def test_directory_pages_keep_the_filters_and_the_sort(directory, cast, client_for, monkeypatch):
+    from organizations.views import directory as views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    speak_english(cast.staff)
+    client = client_for(cast.staff)
+    url = reverse("organizations:directory")
+
+    first = client.get(url, {"sector": "cso", "sort": "-name"})
+    second = client.get(url, {"sector": "cso", "sort": "-name", "page": 2})
+
+    cso_names = sorted((n for n in ALL_NAMES if n != "Universidad del Norte"), reverse=True)
+    assert listed(first) == cso_names[:2] and listed(second) == cso_names[2:4]
+    page = first.content.decode()
+    assert 'href="?sector=cso&amp;sort=-name&amp;page=2" rel="next"' in page
+    assert "Page 1 of 2" in page
+    assert 'href="?sector=cso&amp;sort=-name&amp;page=1" rel="prev"' in second.content.decode()
+
+
 def test_directory_counts_people(directory, cast, client_for):
     make_person(cast.org, "Una")
     make_person(cast.org, "Dos")
