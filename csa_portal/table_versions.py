@@ -94,6 +94,39 @@ def snapshot_versions() -> dict[str, int | None]:
     return versions
 
 
+def kept_until_written(key: str, tables: Iterable[str], compute, timeout: int = 3600):
+    """compute()'s value, kept in the shared cache until a statement writes one of `tables`
+    (the tables compute() reads). For aggregates that every view of a page would otherwise
+    scan the program for (the staff home's counts). `key` names what is computed; the value
+    must not depend on the language or the person.
+
+    The tables' versions are read before computing, so a write made meanwhile makes the kept
+    value stale at once, as for kept pages. A page being recorded for the page cache is told
+    it read `tables` also when the value comes from here and no statement ran."""
+    tables = tuple(sorted(tables))
+    kept_key = f"kept:{default_connection.settings_dict['NAME']}:{key}"
+    version_keys = [version_key(t) for t in tables]
+    found = cache.get_many([kept_key, *version_keys])
+    versions = tuple(found.get(k) for k in version_keys)
+    recording = _recording.get()
+    if recording is not None:
+        recording.read.update(tables)
+    kept = found.get(kept_key)
+    if kept is not None and None not in versions and kept[0] == versions:
+        return kept[1]
+    if None in versions:
+        # A value must never be kept under "no token", which a lost token would then match.
+        renew(t for t, v in zip(tables, versions, strict=True) if v is None)
+        now = current_versions(tables)
+        versions = tuple(now[t] for t in tables)
+    value = compute()
+    # Not kept when this transaction wrote one of the tables: the value then shows rows that
+    # nobody else sees yet and that a rollback would take back.
+    if None not in versions and not _written_in_this_transaction().intersection(tables):
+        cache.set(kept_key, (versions, value), timeout)
+    return value
+
+
 # --- recording what a request reads ---------------------------------------------------------
 
 
@@ -166,6 +199,15 @@ def _note_write(connection, tables: frozenset[str]) -> None:
         connection._pending_table_renewal = pending
         connection.on_commit(pending)
     pending.tables.update(tables)
+
+
+def _written_in_this_transaction(connection=default_connection) -> set[str]:
+    pending = getattr(connection, "_pending_table_renewal", None)
+    if not connection.in_atomic_block or pending is None:
+        return set()
+    if not any(func is pending for _, func, _ in connection.run_on_commit):
+        return set()  # registered by an earlier transaction (or a rolled-back savepoint)
+    return pending.tables
 
 
 def install(sender, connection, **kwargs) -> None:

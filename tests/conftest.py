@@ -4,6 +4,7 @@ import pytest
 
 from csa_portal.celery import app as celery_app
 
+from .migrated_data import pytest_runtest_teardown  # noqa: F401 - reseeds after flushes
 from .personas import build_cast
 
 

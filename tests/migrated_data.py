@@ -2,8 +2,9 @@
 
 Transactional tests flush the database after each test, and a flush also removes what data
 migrations wrote (tiers, themes, shipped instruments, ...). The conftests of tests/e2e and
-tests/integration import the fixture and hook below: the rows are written again before each such
-test and, after the flush, for the tests that run later.
+tests/integration import the fixture below: the rows are written again before each such test.
+The hook below, imported by tests/conftest.py, writes them again after the flush of any
+transactional test (those of the other folders too), for the tests that run later.
 
 Every data migration of the project's apps defines an idempotent `seed(apps, schema_editor)`;
 they are found here by themselves, so a new one needs no change in the tests.
@@ -41,7 +42,7 @@ def seed_migrated_data() -> None:
 
 @pytest.fixture(autouse=True)
 def _migrated_data(request, transactional_db) -> None:
-    request.node.stash[TEST_DATABASE] = str(settings.DATABASES["default"]["NAME"])
+    request.node.stash[TEST_DATABASE] = _database_name()
     seed_migrated_data()
 
 
@@ -50,9 +51,21 @@ def pytest_runtest_teardown(item, nextitem):
     try:
         return (yield)
     finally:
-        # Only for a test that set up the test database, and only while it still exists (after
-        # the last test the session teardown has dropped it and NAME is the real one again).
+        # Only after a transactional test (whose teardown flushed the database), and only while
+        # the test database still exists (after the last test the session teardown has dropped
+        # it and NAME is the real one again).
         test_database = item.stash.get(TEST_DATABASE, None)
-        if nextitem is not None and test_database == str(settings.DATABASES["default"]["NAME"]):
+        if nextitem is not None and _flushed(item) and test_database in (None, _database_name()):
             with item.config.stash[blocking_manager_key].unblock():
                 seed_migrated_data()
+
+
+def _database_name() -> str:
+    return str(settings.DATABASES["default"]["NAME"])
+
+
+def _flushed(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return "transactional_db" in getattr(item, "fixturenames", ()) or bool(
+        marker is not None and marker.kwargs.get("transaction")
+    )

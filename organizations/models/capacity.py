@@ -247,7 +247,16 @@ class Assessment(models.Model):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         ordering = ["-assessed_on", "-id"]
-        indexes = [models.Index(fields=["organization", "status", "assessed_on"])]
+        indexes = [
+            models.Index(fields=["organization", "status", "assessed_on"]),
+            # The staff's queue of assessments to validate (home page): a few rows among
+            # every assessment of the program, read without scanning the table.
+            models.Index(
+                fields=["assessed_on", "id"],
+                condition=Q(status="submitted"),
+                name="assessment_to_validate_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +67,14 @@ class ImprovementPlan(models.Model):
         verbose_name = _("improvement plan")
         verbose_name_plural = _("improvement plans")
         ordering = ["-created_at"]
+        indexes = [
+            # The staff's queue of plans the CSO agreed and the program has not (home page).
+            models.Index(
+                fields=["created_at"],
+                condition=Q(cso_agreed_at__isnull=False, staff_agreed_at__isnull=True),
+                name="plan_to_agree_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

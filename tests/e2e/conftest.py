@@ -78,8 +78,9 @@ def browser_context_args(browser_context_args: dict) -> dict:
 
 
 # Data migrations whose rows the tests rely on; each module has an idempotent seed(apps, _).
-# Data-migration rows are put back around each transactional test (tests/migrated_data.py).
-from tests.migrated_data import _migrated_data, pytest_runtest_teardown  # noqa: E402, F401
+# Data-migration rows are put back before each transactional test (tests/migrated_data.py;
+# tests/conftest.py puts them back after each).
+from tests.migrated_data import _migrated_data  # noqa: E402, F401
 
 
 class PageProblems:

@@ -64,8 +64,9 @@ def _integration_services() -> None:
         unavailable(f"Redis is not reachable at {settings.CELERY_BROKER_URL} ({exc})")
 
 
-# Data-migration rows are put back around each transactional test (tests/migrated_data.py).
-from tests.migrated_data import _migrated_data, pytest_runtest_teardown  # noqa: E402, F401
+# Data-migration rows are put back before each transactional test (tests/migrated_data.py;
+# tests/conftest.py puts them back after each).
+from tests.migrated_data import _migrated_data  # noqa: E402, F401
 
 from .private_services import private_redis  # noqa: E402, F401 - a fixture
 
