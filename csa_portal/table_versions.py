@@ -94,39 +94,6 @@ def snapshot_versions() -> dict[str, int | None]:
     return versions
 
 
-def kept_until_written(key: str, tables: Iterable[str], compute, timeout: int = 3600):
-    """compute()'s value, kept in the shared cache until a statement writes one of `tables`
-    (the tables compute() reads). For aggregates that every view of a page would otherwise
-    scan the program for (the staff home's counts). `key` names what is computed; the value
-    must not depend on the language or the person.
-
-    The tables' versions are read before computing, so a write made meanwhile makes the kept
-    value stale at once, as for kept pages. A page being recorded for the page cache is told
-    it read `tables` also when the value comes from here and no statement ran."""
-    tables = tuple(sorted(tables))
-    kept_key = f"kept:{default_connection.settings_dict['NAME']}:{key}"
-    version_keys = [version_key(t) for t in tables]
-    found = cache.get_many([kept_key, *version_keys])
-    versions = tuple(found.get(k) for k in version_keys)
-    recording = _recording.get()
-    if recording is not None:
-        recording.read.update(tables)
-    kept = found.get(kept_key)
-    if kept is not None and None not in versions and kept[0] == versions:
-        return kept[1]
-    if None in versions:
-        # A value must never be kept under "no token", which a lost token would then match.
-        renew(t for t, v in zip(tables, versions, strict=True) if v is None)
-        now = current_versions(tables)
-        versions = tuple(now[t] for t in tables)
-    value = compute()
-    # Not kept when this transaction wrote one of the tables: the value then shows rows that
-    # nobody else sees yet and that a rollback would take back.
-    if None not in versions and not _written_in_this_transaction().intersection(tables):
-        cache.set(kept_key, (versions, value), timeout)
-    return value
-
-
 # --- recording what a request reads ---------------------------------------------------------
 
 
@@ -160,6 +127,53 @@ def not_recorded():
         yield
     finally:
         _recording.reset(token)
+
+
+# --- values kept until a table they read is written -----------------------------------------
+
+
+@dataclass(frozen=True)
+class _Kept:
+    tables: tuple[str, ...]
+    versions: tuple[int | None, ...]
+    value: object
+
+
+def kept_until_written(key: str, compute, timeout: int = 3600):
+    """compute()'s value, kept in the shared cache until a statement writes a table that
+    compute()'s statements read: for aggregates that every view of a page would otherwise scan
+    the program for (the staff home's counts, the grant portfolio). `key` names what is
+    computed; the value must not depend on the language or the person (put what it depends on
+    in the key).
+
+    As for kept pages (csa_portal.page_cache): the tables are those its statements read, their
+    versions are read before computing (a write made meanwhile makes the value stale at once),
+    and a page being recorded for the page cache is told about those tables also when the value
+    comes from here and no statement ran."""
+    kept_key = f"kept:{default_connection.settings_dict['NAME']}:{key}"
+    outer = _recording.get()
+    kept = cache.get(kept_key)
+    if isinstance(kept, _Kept):
+        now = current_versions(kept.tables)
+        if outer is not None:
+            outer.read.update(kept.tables)
+        if tuple(now[t] for t in kept.tables) == kept.versions:
+            return kept.value
+    versions = snapshot_versions()
+    recording, token = start_recording()
+    try:
+        value = compute()
+    finally:
+        stop_recording(token)
+    if outer is not None:
+        outer.read.update(recording.read)
+        outer.wrote = outer.wrote or recording.wrote
+    # Not kept when this transaction wrote one of the tables: the value then shows rows that
+    # nobody else sees yet and that a rollback would take back.
+    if not recording.wrote and not _written_in_this_transaction().intersection(recording.read):
+        tables = tuple(sorted(recording.read))
+        cache.set(kept_key, _Kept(tables, tuple(versions[t] for t in tables), value), timeout)
+    return value
 
 
 # --- the statement hook ---------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from csa_portal.table_versions import kept_until_written
 from organizations.geo import MexicanState
 
 from .models import Currency, Grant, GrantApplication, GrantReport, Tranche
@@ -123,12 +124,16 @@ def _label(name: str, row: dict) -> tuple[object, str]:
     return row["year"], str(row["year"])
 
 
-def _breakdown(name: str, tranches) -> list[Row]:
+def _grouped_sums(name: str, tranches) -> list[dict]:
     columns = BREAKDOWNS[name][1]
     if name == "year":
         tranches = tranches.annotate(year=ExtractYear("grant__start_date"))
+    return list(_sums(tranches.values(*columns, "grant__currency").order_by()))
+
+
+def _breakdown(name: str, sums: list[dict]) -> list[Row]:
     rows: dict[object, Row] = {}
-    for row in _sums(tranches.values(*columns, "grant__currency").order_by()):
+    for row in sums:
         key, label = _label(name, row)
         entry = rows.setdefault(key, Row(key=key, label=label))
         entry.by_currency[row["grant__currency"]] = _money(row)
@@ -137,27 +142,39 @@ def _breakdown(name: str, tranches) -> list[Row]:
     return sorted(rows.values(), key=lambda r: r.label)
 
 
-def build_portfolio() -> Portfolio:
+def _portfolio_sums(today) -> dict:
+    """The portfolio's figures as SQL gives them (no labels: those follow the language)."""
     tranches = Tranche.objects.all()
-    totals = {
-        row["grant__currency"]: _money(row)
-        for row in _sums(tranches.values("grant__currency").order_by())
+    return {
+        "totals": list(_sums(tranches.values("grant__currency").order_by())),
+        "breakdowns": {name: _grouped_sums(name, tranches) for name in BREAKDOWNS},
+        "overdue_reports": GrantReport.objects.overdue(today).count(),
+        "overdue_tranches": Tranche.objects.overdue(today).count(),
     }
+
+
+def build_portfolio() -> Portfolio:
+    today = timezone.localdate()
+    # Eight grouped scans of every grant's tranches (~25 ms at 10,000 organizations), kept
+    # until a grant, tranche, report, application or organization is written.
+    sums = kept_until_written(
+        f"grants:portfolio:{today.isoformat()}", lambda: _portfolio_sums(today)
+    )
+    totals = {row["grant__currency"]: _money(row) for row in sums["totals"]}
     breakdowns = {
-        name: (str(heading), _breakdown(name, tranches))
+        name: (str(heading), _breakdown(name, sums["breakdowns"][name]))
         for name, (heading, _columns) in BREAKDOWNS.items()
     }
     currencies = [c for c in Currency.values if c in totals]
     for _heading, rows in breakdowns.values():
         for row in rows:
             row.cells = [row.money(currency) for currency in currencies]
-    today = timezone.localdate()
     return Portfolio(
         totals={currency: totals[currency] for currency in currencies},
         breakdowns=breakdowns,
         currencies=currencies,
-        overdue_reports=GrantReport.objects.overdue(today).count(),
-        overdue_tranches=Tranche.objects.overdue(today).count(),
+        overdue_reports=sums["overdue_reports"],
+        overdue_tranches=sums["overdue_tranches"],
     )
 
 

@@ -28,11 +28,7 @@ def program_counts(request) -> dict | None:
     tiers: dict[int, dict] = {}
     states: dict[str, int] = defaultdict(int)
     sectors: dict[str, int] = defaultdict(int)
-    for row in kept_until_written(
-        "organizations:program-counts",
-        [Organization._meta.db_table, Tier._meta.db_table],
-        _program_count_rows,
-    ):
+    for row in kept_until_written("organizations:program-counts", _program_count_rows):
         sectors[row["sector"]] += row["total"]
         if row["tier__number"] is None:
             continue

@@ -151,3 +151,23 @@ def test_the_export_has_one_row_per_grant_in_csv_and_xlsx(portfolio_data, cast, 
     assert values[0][:3] == ("grant_id", "organization", "tier")
     assert len(values) == 4
     assert {row[9] for row in values[1:]} == {100000, 50000, 10000}  # numbers, not text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kept_sums_follow_a_payment_and_the_reader_s_language(cast, django_assert_num_queries):
+    """The portfolio's sums are kept between views (csa_portal.table_versions) until a table
+    they were computed from is written; labels still follow each reader's language."""
+    from django.core.cache import cache
+
+    cache.clear()
+    a = awarded(cast.org, cast.leader, cast.staff, title="A")
+    with translation.override("en"):
+        assert build_portfolio().totals["MXN"].paid == D(0)
+    with translation.override("es"), django_assert_num_queries(0):
+        kept = build_portfolio()
+    assert kept.totals["MXN"].paid == D(0)
+    assert [row.label for row in kept.breakdowns["kind"][1]] == ["Proyecto temático"]
+
+    pay(a, 1)
+
+    assert build_portfolio().totals["MXN"].paid == D("60000.00")
