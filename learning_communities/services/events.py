@@ -243,7 +243,13 @@ def suggest_facilitators(
     just_facilitated = set(
         Facilitator.objects.filter(event_id=last_event).values_list("person_id", flat=True)
     )
-    people = Person.objects.filter(organization_id__in=member_ids).select_related("organization")
+    # Every person of every member organization is ranked to pick a few: read only what the
+    # ranking and the suggestion show (whole rows were most of this function's cost).
+    people = (
+        Person.objects.filter(organization_id__in=member_ids)
+        .select_related("organization")
+        .only("name", "user_id", "organization_id", "organization__name", "organization__sector")
+    )
     never = date.min
 
     def rank(person: Person) -> tuple:
