@@ -111,6 +111,31 @@ def setup() -> dict:
         ),
         ("program reports", "staff", reverse("learning_communities:program_reports")),
     ]
+    assessment = org.assessments.order_by("-assessed_on", "-id").first()
+    pages += [
+        # Every other list and detail page a person of each role opens often.
+        ("assessment page", "staff", reverse("organizations:assessment", args=[assessment.pk])),
+        ("CBLD-9", "staff", reverse("organizations:cbld9")),
+        ("grants queue", "staff", reverse("grants:queue")),
+        ("application page", "staff", reverse("grants:application", args=[grant.application_id])),
+        ("legal desk", "legal", reverse("legal_assistance:desk")),
+        ("access log", "legal", reverse("legal_assistance:access_log")),
+        ("law firms", "legal", reverse("legal_assistance:firms")),
+        ("legal reports", "legal", reverse("legal_assistance:reports")),
+        ("compliance overview", "legal", reverse("legal_assistance:compliance_overview")),
+        ("checklist (leader)", "leader", reverse("legal_assistance:checklist", args=[org.pk])),
+        (
+            "community members",
+            "staff",
+            reverse("learning_communities:members", args=[community.pk]),
+        ),
+        (
+            "community network",
+            "staff",
+            reverse("learning_communities:network", args=[community.pk]),
+        ),
+        ("program view", "staff", reverse("learning_communities:program")),
+    ]
     for kind, label in [("community", "community report"), ("program", "program report")]:
         built = Report.objects.filter(kind=kind).order_by("-pk").first()
         if built:

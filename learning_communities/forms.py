@@ -4,6 +4,7 @@ may pick (member organizations, their people)."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from organizations.forms import DateInput
@@ -57,15 +58,50 @@ class CommunityForm(forms.ModelForm):
         return cleaned
 
 
+# A select box offers at most this many organizations: a program has thousands (10,000 made
+# the members page a 589 KB, half-second page), so the person searches first.
+PICKER_LIMIT = 50
+
+
+class OrganizationPickerField(forms.ModelChoiceField):
+    """Offers the organizations of its queryset (a search's first matches) and accepts any
+    organization, so that a choice stays valid whatever the search shown with it."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Organization):
+            return value
+        try:
+            return Organization.objects.get(pk=value)
+        except (ValueError, TypeError, Organization.DoesNotExist):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
 class MemberForm(forms.ModelForm):
+    organization = OrganizationPickerField(
+        label=_("Organization"), queryset=Organization.objects.none()
+    )
+
     class Meta:
         model = CommunityMembership
         fields = ["organization", "role", "joined_on"]
         widgets = {"joined_on": DateInput()}
 
-    def __init__(self, *args, community: LearningCommunity, **kwargs):
+    def __init__(self, *args, community: LearningCommunity, search: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.order_by("name")
+        members = community.memberships.current().values("organization_id")
+        self.fields["organization"].queryset = (
+            Organization.objects.matching(search).exclude(pk__in=members).order_by("name", "id")
+        )[:PICKER_LIMIT]
+        self.fields["organization"].help_text = gettext(
+            "At most %(limit)s organizations that are not members yet are listed: search above "
+            "by name, acronym, municipality or RFC to find others."
+        ) % {"limit": PICKER_LIMIT}
         if not self.is_bound:
             self.initial.setdefault("joined_on", community.start)
 

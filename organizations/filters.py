@@ -30,15 +30,7 @@ class OrganizationFilter(django_filters.FilterSet):
         fields = ["q", "tier", "state", "sector", "theme", "status"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(acronym__icontains=value)
-            | Q(municipality__icontains=value)
-            | Q(rfc__iexact=value)
-        )
+        return queryset.matching(value)
 
     def by_theme(self, queryset, name, value):
         # A theme matches organizations tagged with it or with one of its sub-themes.

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -199,6 +200,7 @@ def application_detail(request, pk):
     )
 
 
+QUEUE_PAGE_SIZE = 50
 QUEUE_COLUMNS = (
     "title",
     "kind",
@@ -223,18 +225,19 @@ def queue(request):
     status = request.GET.get("status", GrantApplication.Status.SUBMITTED)
     if status not in GrantApplication.Status.values:
         status = GrantApplication.Status.SUBMITTED
-    # Only the columns the table shows: the long narrative fields would be read for 200 rows.
-    applications = list(
+    # Only the columns the table shows (not the long narrative fields), a page at a time.
+    applications = (
         base.filter(status=status)
         .only(*QUEUE_COLUMNS)
         .with_review_count()
-        .order_by("submitted_at", "id")[:200]
+        .order_by("submitted_at", "id")
     )
+    page = Paginator(applications, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "grants/queue.html",
         {
-            "applications": applications,
+            "page": page,
             "status": status,
             "statuses": [
                 (value, label)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from organizations.geo import MexicanState
@@ -22,6 +23,23 @@ class CommunityQuerySet(models.QuerySet["LearningCommunity"]):
 
     def active(self) -> CommunityQuerySet:
         return self.filter(status=LearningCommunity.Status.ACTIVE)
+
+    def with_counts(self) -> CommunityQuerySet:
+        """members_count (current members) and events_count, one counting subquery each:
+        joining memberships and events together multiplied their rows before DISTINCT counts
+        (490 ms for the community list at 10,000 organizations)."""
+        from .events import Event  # events.py imports this module
+
+        def count_of(rows) -> Coalesce:
+            rows = rows.order_by().values("community").annotate(n=Count("pk")).values("n")
+            return Coalesce(Subquery(rows), 0)
+
+        return self.annotate(
+            members_count=count_of(
+                CommunityMembership.objects.filter(community=OuterRef("pk"), left_on__isnull=True)
+            ),
+            events_count=count_of(Event.objects.filter(community=OuterRef("pk"))),
+        )
 
 
 class LearningCommunity(models.Model):

@@ -316,6 +316,8 @@ class Collaboration(models.Model):
         verbose_name = _("collaboration")
         verbose_name_plural = _("collaborations")
         ordering = ["since", "id"]
+        # The program page shows the latest ones: read from the index, not sorted each time.
+        indexes = [models.Index(fields=["since", "id"], name="collaboration_since_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(first__lt=models.F("second")), name="collaboration_pair_ordered"

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from csa_portal.rendering import render
+from csa_portal.table_versions import kept_until_written
 
 from .. import reads
 from ..access import get_community_for_user, require_staff
@@ -60,20 +61,21 @@ def community_network(request, pk):
     )
 
 
+def program_power_shift() -> list[dict]:
+    return power_shift(Event.objects.all())
+
+
 @require_safe
 @login_required
 def program(request):
     """Program-wide view for staff: communities, power shift, network, reports."""
     require_staff(request)
-    rows = power_shift(Event.objects.all())
+    # Two grouped scans of every event and agenda item of the program, kept until one is
+    # written (the figures are numbers: the labels come with the chart).
+    rows = kept_until_written("learning_communities:program-power-shift", program_power_shift)
     communities = list(
         LearningCommunity.objects.select_related("tier")
-        .annotate(
-            members_count=Count(
-                "memberships", filter=Q(memberships__left_on__isnull=True), distinct=True
-            ),
-            events_count=Count("events", distinct=True),
-        )
+        .with_counts()
         .order_by(F("tier__number").asc(nulls_last=True), "name")
     )
     start, end = default_program_period()
@@ -88,7 +90,10 @@ def program(request):
             "network_form": _network_form(None),
             "report_form": PeriodForm(initial={"period_start": start, "period_end": end}),
             "reports": list(
-                Report.objects.filter(kind=Report.Kind.PROGRAM).select_related("built_by")[:10]
+                # The list shows dates and authors, not the content (megabytes each).
+                Report.objects.filter(kind=Report.Kind.PROGRAM)
+                .select_related("built_by")
+                .defer("data")[:10]
             ),
             "collaborations": list(
                 Collaboration.objects.select_related("first", "second").order_by("-since", "-id")[

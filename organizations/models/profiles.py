@@ -116,6 +116,18 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
     def participating(self) -> OrganizationQuerySet:
         return self.filter(tier__isnull=False)
 
+    def matching(self, text: str) -> OrganizationQuerySet:
+        """A person's search: part of the name, acronym or municipality, or the exact RFC."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(name__icontains=text)
+            | models.Q(acronym__icontains=text)
+            | models.Q(municipality__icontains=text)
+            | models.Q(rfc__iexact=text)
+        )
+
     def visible_to(self, user) -> OrganizationQuerySet:
         """Staff see every organization; everyone else only those they belong to."""
         if not user.is_authenticated or not user.is_active:

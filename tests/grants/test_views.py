@@ -467,6 +467,20 @@ def test_the_organization_page_has_a_grants_panel(cast, client_for):
     assert url("apply", cast.org) not in member_html
 
 
+def test_the_staff_queue_shows_every_application_a_page_at_a_time(cast, client_for, monkeypatch):
+    from grants.views import applications as views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    titles = [submitted(cast.org, cast.leader, title=f"Solicitud {n}").title for n in range(5)]
+    client = client_for(cast.staff)
+
+    pages = [client.get(url("queue"), {"page": n}).content.decode() for n in (1, 2, 3)]
+
+    for n, title in enumerate(titles):  # oldest submission first, each on exactly one page
+        assert [title in page for page in pages] == [n // 2 == p for p in range(3)]
+    assert 'href="?page=2" rel="next"' in pages[0]
+
+
 def test_the_staff_queue_lists_submitted_applications(cast, client_for):
     waiting = submitted(cast.org, cast.leader, title="En la cola")
     draft(cast.org, cast.leader, title="Borrador oculto")

@@ -32,7 +32,8 @@ from learning_communities.services import (
     propose_agenda_item,
     share_resource,
 )
-from tests.personas import make_person, speak_english
+from organizations.models import Organization
+from tests.personas import make_organization, make_person, speak_english
 
 from .helpers import community, event, small_world
 
@@ -84,6 +85,40 @@ def test_staff_create_a_community_and_add_members(cast, client_for):
     assert "joined the community" in text(added)
     assert "is already a member of this community" in text(again)
     assert community.memberships.count() == 1
+
+
+def test_adding_a_member_offers_a_search_s_first_matches_and_accepts_any(
+    cast, client_for, monkeypatch
+):
+    """A program has thousands of organizations: the select lists the first few that are not
+    members yet (those matching the search, if any); a posted organization is valid whatever
+    the list showed."""
+    from learning_communities import forms
+
+    monkeypatch.setattr(forms, "PICKER_LIMIT", 3)
+    lc = community("Comunidad Nueva")
+    add = lambda org: client.post(  # noqa: E731
+        url, {"organization": org, "role": "member", "joined_on": "2020-03-01"}, follow=True
+    )
+    for n in range(5):
+        make_organization(f"Colectivo {n}", municipality="Cajeme" if n == 4 else "Hermosillo")
+    speak_english(cast.staff)
+    client = client_for(cast.staff)
+    url = reverse(N + "members", args=[lc.pk])
+    add(cast.org.pk)
+
+    def offered(query=None) -> list[str]:
+        response = client.get(url, {"q": query} if query else {})
+        return [str(o) for o in response.context["form"].fields["organization"].queryset]
+
+    assert len(offered()) == 3 and cast.org.name not in offered()
+    assert offered("cajeme") == ["Colectivo 4"]
+    assert offered("Red de Prueba") == []  # cast.org: already a member
+    last = Organization.objects.exclude(pk=cast.org.pk).order_by("-name").first()
+    assert last.name not in offered()
+    assert "joined the community" in text(add(last.pk))
+    assert "Select a valid choice" in text(add(999_999))
+    assert lc.memberships.filter(organization=last).exists()
 
 
 def test_the_list_shows_each_person_their_communities(cast, world, client_for):
