@@ -176,8 +176,7 @@ def _lookup(key: str) -> Entry | None:
     if entry.tables == hinted:
         now = tuple(found.get(table_versions.version_key(t)) for t in hinted)
     else:
-        versions = table_versions.current_versions(entry.tables)
-        now = tuple(versions[t] for t in entry.tables)
+        now = table_versions.versions_in_order(entry.tables)
         _remember_tables(key, entry.tables)
     return entry if now == entry.versions else None
 

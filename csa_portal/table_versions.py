@@ -83,6 +83,12 @@ def current_versions(tables: Iterable[str]) -> dict[str, int | None]:
     return {table: found.get(key) for key, table in keys.items()}
 
 
+def versions_in_order(tables: tuple[str, ...]) -> tuple[int | None, ...]:
+    """current_versions as a tuple in the tables' order, as kept entries store them."""
+    versions = current_versions(tables)
+    return tuple(versions[t] for t in tables)
+
+
 def snapshot_versions() -> dict[str, int | None]:
     """Every known table's token, giving a token to those that have none yet, so that a page
     never records "no token" (which a lost token would then match)."""
@@ -154,10 +160,9 @@ def kept_until_written(key: str, compute, timeout: int = 3600):
     outer = _recording.get()
     kept = cache.get(kept_key)
     if isinstance(kept, _Kept):
-        now = current_versions(kept.tables)
         if outer is not None:
             outer.read.update(kept.tables)
-        if tuple(now[t] for t in kept.tables) == kept.versions:
+        if versions_in_order(kept.tables) == kept.versions:
             return kept.value
     versions = snapshot_versions()
     recording, token = start_recording()

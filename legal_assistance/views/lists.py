@@ -81,8 +81,6 @@ def case_list(request):
     form = CaseFilterForm(request.GET or None)
     cases = form.filter(LegalCase.objects.for_lists()).order_by("-opened_on", "-id")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "legal_assistance/case_list.html",
@@ -90,7 +88,6 @@ def case_list(request):
             "form": form,
             "page": page,
             "coordinator": request.user.is_legal_coordinator,
-            "query": query.urlencode(),
         },
     )
 

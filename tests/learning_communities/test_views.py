@@ -97,14 +97,16 @@ def test_adding_a_member_offers_a_search_s_first_matches_and_accepts_any(
 
     monkeypatch.setattr(forms, "PICKER_LIMIT", 3)
     lc = community("Comunidad Nueva")
-    add = lambda org: client.post(  # noqa: E731
-        url, {"organization": org, "role": "member", "joined_on": "2020-03-01"}, follow=True
-    )
     for n in range(5):
         make_organization(f"Colectivo {n}", municipality="Cajeme" if n == 4 else "Hermosillo")
     speak_english(cast.staff)
     client = client_for(cast.staff)
     url = reverse(N + "members", args=[lc.pk])
+
+    def add(organization_pk: int):
+        data = {"organization": organization_pk, "role": "member", "joined_on": "2020-03-01"}
+        return client.post(url, data, follow=True)
+
     add(cast.org.pk)
 
     def offered(query=None) -> list[str]:
