@@ -40,6 +40,7 @@ class LegalAssistanceConfig(AppConfig):
             visible=lambda user: user.is_program_staff and not user.is_legal_coordinator,
         )
         register_scale_step(order=40, name="legal assistance", build=scale.build)
+        register_scale_step(order=45, name="legal compliance", build=scale.build_compliance)
 
 
 def is_lawyer(user) -> bool:

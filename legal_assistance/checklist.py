@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import ExtractYear, Lead
 from django.utils import timezone
 
+from csa_portal.table_versions import kept_until_written
 from organizations.models import Organization, Tier
 
 from .models import (
@@ -160,7 +163,19 @@ class Overview:
 
 
 def compliance_overview() -> Overview:
-    """Participating CSOs by area and tier, now and at the end of each year (5 queries)."""
+    """Participating CSOs by area and tier, now and at the end of each year, kept until a
+    checklist, an organization or a tier changes: it counts every status and walks every change
+    of the program (1.6 s at 10,000 organizations before it was grouped in SQL; still about a
+    tenth of a second of SQL now). Labels stay lazy, so one kept value serves both languages."""
+    today = timezone.localdate()
+    return kept_until_written(
+        f"legal_assistance:compliance-overview:{today.isoformat()}",
+        lambda: _build_overview(today),
+    )
+
+
+def _build_overview(today: date) -> Overview:
+    """4 queries."""
     tiers = list(Tier.objects.order_by("number"))
     # Grouped in SQL: the slots only depend on tier and donee status, so a handful of rows
     # replace one row per participating CSO (thousands, turned into dicts on every request).
@@ -207,18 +222,78 @@ def compliance_overview() -> Overview:
                 ),
             }
         )
-    slots_total = sum(slots_by_area.values())
-    history = compliance_history(
-        ComplianceChange.objects.filter(
-            organization__in=Organization.objects.csos().participating()
-        ).exclude(Q(item__applies_to=DONEE_ONLY) & Q(organization__authorized_donee=False)),
-        items,
-        slots_total,
-        donee=None,
+    history = yearly_history(
+        Organization.objects.csos().participating(), slots=sum(slots_by_area.values()), today=today
     )
     return Overview(
         tiers=tiers, rows=rows, history=history, organizations=sum(o["n"] for o in organizations)
     )
+
+
+def yearly_history(organizations, *, slots: int, today: date) -> list[tuple[int, Decimal | None]]:
+    """Percent compliant among `organizations` at the end of each year since FIRST_YEAR
+    (donee-only items count for authorized donees only), counted in SQL (1 query).
+
+    The same figures as compliance_history(), which replays every change in Python: here each
+    change holds from the year it was checked until the year of the same item's next change,
+    and the changes are counted by (status, from, until), a few hundred rows whatever the size
+    of the program. The next change is found over the whole table, in the order of the
+    (organization, item, checked_on, id) index, and only then are organizations left out:
+    they leave out whole (organization, item) series, and joined first they made PostgreSQL
+    sort every change on disk (880 ms against 440 ms at 10,000 organizations).
+    """
+    spans = (
+        ComplianceChange.objects.order_by()
+        .annotate(
+            since=ExtractYear("checked_on"),
+            until=Window(
+                Lead(ExtractYear("checked_on")),
+                partition_by=[F("organization_id"), F("item_id")],
+                order_by=[F("checked_on").asc(), F("id").asc()],
+            ),
+        )
+        .values("organization_id", "item_id", "status", "since", "until")
+    )
+    counted, counted_params = _compiled(spans)
+    members, members_params = _compiled(organizations.values("pk"))
+    donees, donees_params = _compiled(organizations.filter(authorized_donee=True).values("pk"))
+    donee_items, donee_items_params = _compiled(
+        ComplianceItem.objects.filter(applies_to=DONEE_ONLY).values("pk")
+    )
+    quote = connection.ops.quote_name
+    organization, item = quote("organization_id"), quote("item_id")
+    columns = ", ".join(quote(name) for name in ("status", "since", "until"))
+    grouped = (
+        f"SELECT {columns}, COUNT(*) FROM ({counted}) spans "  # noqa: S608 - names from the code
+        f"WHERE {organization} IN ({members}) "
+        f"AND ({item} NOT IN ({donee_items}) OR {organization} IN ({donees})) "
+        f"GROUP BY {columns}"
+    )
+    params = (*counted_params, *members_params, *donee_items_params, *donees_params)
+    held: dict[tuple[int, str], int] = defaultdict(int)
+    with connection.cursor() as cursor:
+        cursor.execute(grouped, params)
+        for status, since, until, n in cursor.fetchall():
+            # At the end of year Y a change holds if it was checked by then (since <= Y) and
+            # the item's next change came later (Y < until).
+            last = today.year if until is None else min(int(until) - 1, today.year)
+            for year in range(max(int(since), FIRST_YEAR), last + 1):
+                held[(year, status)] += n
+    return [
+        (
+            year,
+            _percent(
+                held[(year, ComplianceStatus.COMPLIANT)],
+                slots - held[(year, ComplianceStatus.NOT_APPLICABLE)],
+            ),
+        )
+        for year in range(FIRST_YEAR, today.year + 1)
+    ]
+
+
+def _compiled(queryset) -> tuple[str, tuple]:
+    """A subquery's SQL, without the model's ordering (a sort of its rows for nothing)."""
+    return queryset.order_by().query.sql_with_params()
 
 
 def compliance_history(

@@ -13,8 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,7 +20,7 @@ from django.utils.translation import ngettext
 from organizations.geo import MexicanState
 
 from .formatting import plain
-from .models import FIRM_LOAD_STATUSES, FirmMatch, HoursEntry, LawFirm, LegalArea, LegalCase
+from .models import FirmMatch, LawFirm, LegalArea, LegalCase
 
 
 @dataclass
@@ -46,29 +44,8 @@ class Ranking:
 
 
 def _firms_with_figures(year: int) -> list[LawFirm]:
-    used = (
-        HoursEntry.objects.filter(firm=OuterRef("pk"), worked_on__year=year)
-        .values("firm")
-        .annotate(total=Sum("hours"))
-        .values("total")
-    )
-    load = (
-        LegalCase.objects.filter(firm=OuterRef("pk"), status__in=FIRM_LOAD_STATUSES)
-        .values("firm")
-        .annotate(total=Count("id"))
-        .values("total")
-    )
-    decimal = DecimalField(max_digits=12, decimal_places=2)
     return list(
-        LawFirm.objects.active()
-        .annotate(
-            hours_used=Coalesce(
-                Subquery(used, output_field=decimal), Value(Decimal(0)), output_field=decimal
-            ),
-            open_cases=Coalesce(Subquery(load, output_field=IntegerField()), Value(0)),
-        )
-        .prefetch_related("areas")
-        .order_by("name")
+        LawFirm.objects.active().with_workload(year).prefetch_related("areas").order_by("name")
     )
 
 
@@ -103,7 +80,7 @@ def _rank(case: LegalCase, firms: list[LawFirm], declined: set[int], year: int) 
         if firm.pk in declined:
             excluded.append((firm, _("Declined this case for a conflict of interest.")))
             continue
-        hours_left = Decimal(firm.yearly_pledged_hours) - firm.hours_used
+        hours_left = Decimal(firm.yearly_pledged_hours) - firm.hours_this_year
         same_state = firm.state == org_state
         reasons = [
             _("Practises %(area)s law.") % {"area": area_name},

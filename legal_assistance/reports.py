@@ -17,8 +17,10 @@ from decimal import Decimal
 from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from csa_portal.table_versions import kept_until_written
 from organizations.models import Tier
 
 from .models import HoursEntry, LegalArea, LegalCase
@@ -96,6 +98,12 @@ def _figures(row: ReportRow) -> list:
 
 
 def available_years() -> list[int]:
+    """The years cases were opened in, newest first (kept until a case is written: a
+    DISTINCT over every case of the program)."""
+    return kept_until_written("legal_assistance:report-years", _years_opened)
+
+
+def _years_opened() -> list[int]:
     # order_by(): the model's ordering would make DISTINCT run over (year, date, id), one row
     # per case instead of one per year.
     return sorted(
@@ -140,27 +148,60 @@ def _case_rows(year: int | None) -> list[dict]:
     )
 
 
-def _days(opened_on, moment) -> int:
-    return (timezone.localtime(moment).date() - opened_on).days
+def _days(opened_on, moment, zone) -> int:
+    return (moment.astimezone(zone).date() - opened_on).days
 
 
-def _add(row: ReportRow, case: dict) -> None:
+@dataclass(frozen=True)
+class _CaseFigures:
+    """What a case adds to each group it falls in, worked out once for its four groups and the
+    total (the report walks every case of the program)."""
+
+    days_to_match: int | None
+    days_to_resolve: int | None
+    hours: Decimal
+    value: Decimal
+
+    @classmethod
+    def of(cls, case: dict, zone) -> _CaseFigures:
+        opened_on = case["opened_on"]
+        confirmed, resolved = case["conflict_confirmed_at"], case["resolved_at"]
+        return cls(
+            days_to_match=None if confirmed is None else _days(opened_on, confirmed, zone),
+            days_to_resolve=None if resolved is None else _days(opened_on, resolved, zone),
+            hours=Decimal(case["hours_total"]).quantize(MONEY),
+            value=Decimal(case["value_total"]).quantize(MONEY),
+        )
+
+
+def _add(row: ReportRow, figures: _CaseFigures) -> None:
     row.opened += 1
-    if case["conflict_confirmed_at"] is not None:
+    if figures.days_to_match is not None:
         row.matched += 1
-        row.days_to_match.append(_days(case["opened_on"], case["conflict_confirmed_at"]))
-    if case["resolved_at"] is not None:
+        row.days_to_match.append(figures.days_to_match)
+    if figures.days_to_resolve is not None:
         row.resolved += 1
-        row.days_to_resolve.append(_days(case["opened_on"], case["resolved_at"]))
-    row.hours += Decimal(case["hours_total"]).quantize(MONEY)
-    row.value += Decimal(case["value_total"]).quantize(MONEY)
+        row.days_to_resolve.append(figures.days_to_resolve)
+    row.hours += figures.hours
+    row.value += figures.value
 
 
 def legal_report(year: int | None = None) -> LegalReport:
+    """The report in the current language, kept until a case, an hours entry, a firm or a tier
+    changes: every case of the program is read for it, and staff open it again and again."""
+    return kept_until_written(
+        f"legal_assistance:report:{year}:{get_language()}", lambda: _build_report(year)
+    )
+
+
+def _build_report(year: int | None) -> LegalReport:
+    zone = timezone.get_current_timezone()
     areas = dict(LegalArea.choices)
+    area_keys = {code: (index, str(label)) for index, (code, label) in enumerate(areas.items())}
     groups: dict[str, dict] = {d: defaultdict(dict) for d in DIMENSIONS}
     total = ReportRow(label=_("All cases"))
     tier_labels: dict[int | None, str] = {None: _("No tier")}
+    no_firm = _("No firm yet")
     for case in _case_rows(year):
         tier_number = case["organization__tier__number"]
         if tier_number not in tier_labels:
@@ -171,19 +212,20 @@ def legal_report(year: int | None = None) -> LegalReport:
                     name_es=case["organization__tier__name_es"],
                 )
             )
-        tier_label = tier_labels[tier_number]
+        opened_year = case["opened_on"].year
         keys = {
-            "area": (list(areas).index(case["area"]), str(areas[case["area"]])),
-            "firm": (case["firm__name"] is None, case["firm__name"] or _("No firm yet")),
-            "tier": (tier_number is None, tier_number or 0, tier_label),
-            "year": (case["opened_on"].year, str(case["opened_on"].year)),
+            "area": area_keys[case["area"]],
+            "firm": (case["firm__name"] is None, case["firm__name"] or no_firm),
+            "tier": (tier_number is None, tier_number or 0, tier_labels[tier_number]),
+            "year": (opened_year, str(opened_year)),
         }
+        figures = _CaseFigures.of(case, zone)
         for dimension, key in keys.items():
             row = groups[dimension].get(key)
             if row is None:
                 row = groups[dimension][key] = ReportRow(label=key[-1])
-            _add(row, case)
-        _add(total, case)
+            _add(row, figures)
+        _add(total, figures)
     return LegalReport(
         year=year,
         total=total,

@@ -4,6 +4,10 @@ One law firm per 500 organizations (at least three), two lawyers each. One CSO i
 asked for help, for its plan's legal action where it has one: of every four cases one is
 waiting for triage, one is in progress with three hours entries, one resolved with three
 entries and one closed.
+
+Every other CSO keeps its compliance checklist (build_compliance): a first status on each item
+that applies to it, dated 2017-2022, and a later one, so the overview's history has years to
+walk and changes to replay.
 """
 
 from __future__ import annotations
@@ -20,7 +24,19 @@ from organizations.geo import MexicanState
 from organizations.models import Action, Membership
 from organizations.scale import scale_csos
 
-from .models import CaseStatus, FirmMatch, FirmPracticeArea, HoursEntry, LawFirm, Lawyer, LegalCase
+from .models import (
+    CaseStatus,
+    ComplianceChange,
+    ComplianceItem,
+    ComplianceStatus,
+    FirmMatch,
+    FirmPracticeArea,
+    HoursEntry,
+    LawFirm,
+    Lawyer,
+    LegalCase,
+    OrganizationCompliance,
+)
 
 AREAS = [c[0] for c in LegalCase._meta.get_field("area").choices]
 CASE_STATUSES = [
@@ -153,3 +169,56 @@ def build(ctx: ScaleContext) -> None:
     ctx.say(
         f"{len(firms)} firms, {len(lawyers)} lawyers, {len(cases)} cases, {len(hours)} hours entries"
     )
+
+
+# Orders of magnitude of a program's checklists: most items end compliant, some stay in
+# progress, a few turn out not to apply.
+FIRST_STATUSES = [ComplianceStatus.NOT_COMPLIANT, ComplianceStatus.IN_PROGRESS]
+LATER_STATUSES = [ComplianceStatus.COMPLIANT] * 6 + [
+    ComplianceStatus.IN_PROGRESS,
+    ComplianceStatus.IN_PROGRESS,
+    ComplianceStatus.NOT_COMPLIANT,
+    ComplianceStatus.NOT_APPLICABLE,
+]
+CHECKLISTS_PER_BATCH = 500  # organizations written at a time: ~13,000 statuses, 26,000 changes
+
+
+def build_compliance(ctx: ScaleContext) -> None:
+    items = list(ComplianceItem.objects.order_by("pk").values_list("pk", "applies_to"))
+    csos = list(scale_csos().order_by("pk").values_list("pk", "authorized_donee"))[::2]
+    leaders = dict(
+        Membership.objects.filter(
+            organization_id__in=[pk for pk, _donee in csos], role=Membership.Role.LEADER
+        ).values_list("organization_id", "user_id")
+    )
+    csos = [(pk, donee, leaders.get(pk)) for pk, donee in csos]
+    statuses = changes = 0
+    for start in range(0, len(csos), CHECKLISTS_PER_BATCH):
+        current, history = _checklists(ctx, csos[start : start + CHECKLISTS_PER_BATCH], items)
+        OrganizationCompliance.objects.bulk_create(current, batch_size=ctx.batch_size)
+        ComplianceChange.objects.bulk_create(history, batch_size=ctx.batch_size)
+        statuses, changes = statuses + len(current), changes + len(history)
+    ctx.say(f"{len(csos)} compliance checklists, {statuses} statuses, {changes} changes")
+
+
+def _checklists(ctx: ScaleContext, csos, items) -> tuple[list, list]:
+    rng = ctx.rng
+    current, history = [], []
+    for org_id, is_donee, by in csos:
+        first = date(2017 + rng.randrange(6), rng.randrange(1, 13), rng.randrange(1, 29))
+        for item_id, applies_to in items:
+            if applies_to == ComplianceItem.AppliesTo.AUTHORIZED_DONEE and not is_donee:
+                continue
+            later = first + timedelta(days=rng.randrange(60, 1000))
+            status = rng.choice(LATER_STATUSES)
+            common = {"organization_id": org_id, "item_id": item_id}
+            history += [
+                ComplianceChange(
+                    **common, status=rng.choice(FIRST_STATUSES), checked_on=first, changed_by_id=by
+                ),
+                ComplianceChange(**common, status=status, checked_on=later, changed_by_id=by),
+            ]
+            current.append(
+                OrganizationCompliance(**common, status=status, checked_on=later, updated_by_id=by)
+            )
+    return current, history

@@ -131,7 +131,14 @@ class ComplianceChange(models.Model):
         verbose_name = _("compliance change")
         verbose_name_plural = _("compliance changes")
         ordering = ["organization_id", "checked_on", "id"]
-        indexes = [models.Index(fields=["organization", "checked_on"])]
+        indexes = [
+            models.Index(fields=["organization", "checked_on"]),
+            # Each item's series of changes in order: the compliance overview finds each
+            # change's successor by walking it (checklist.yearly_history).
+            models.Index(
+                fields=["organization", "item", "checked_on", "id"], name="compliance_series_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization} · {self.item.code}: {self.status} ({self.checked_on})"

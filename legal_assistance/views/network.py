@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,27 +13,13 @@ from csa_portal.rendering import render
 
 from ..access import get_firm_for_staff, get_lawyer_for_staff, require_program_staff
 from ..forms import FirmForm, LawyerAddForm, LawyerEditForm
-from ..models import FIRM_LOAD_STATUSES, HoursEntry, LawFirm
+from ..models import LawFirm
 from ..services import LegalError
 from ..services.network import FIRM_FIELDS, add_lawyer, save_firm, update_lawyer
 
 
 def _firms_with_figures():
-    year = timezone.localdate().year
-    decimal = DecimalField(max_digits=12, decimal_places=2)
-    hours = (
-        HoursEntry.objects.filter(firm=OuterRef("pk"), worked_on__year=year)
-        .values("firm")
-        .annotate(total=Sum("hours"))
-        .values("total")
-    )
-    return LawFirm.objects.annotate(
-        hours_this_year=Coalesce(
-            Subquery(hours, output_field=decimal), Value(Decimal(0)), output_field=decimal
-        ),
-        open_cases=Count("cases", filter=Q(cases__status__in=FIRM_LOAD_STATUSES), distinct=True),
-        lawyer_count=Count("lawyers", filter=Q(lawyers__is_active=True), distinct=True),
-    ).prefetch_related("areas")
+    return LawFirm.objects.with_workload(timezone.localdate().year).prefetch_related("areas")
 
 
 @require_safe

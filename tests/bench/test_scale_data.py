@@ -15,7 +15,13 @@ from csa_portal.models import User
 from csa_portal.scale import LEADER_EMAIL, LEGAL_EMAIL, STAFF_EMAIL, scale_steps
 from grants.models import Grant, GrantApplication, GrantReport, Tranche
 from learning_communities.models import Attendance, CommunityMembership, Event, LearningCommunity
-from legal_assistance.models import HoursEntry, LegalCase
+from legal_assistance.models import (
+    ComplianceChange,
+    ComplianceItem,
+    HoursEntry,
+    LegalCase,
+    OrganizationCompliance,
+)
 from organizations.models import (
     Action,
     AreaScore,
@@ -57,6 +63,7 @@ def test_every_app_contributes_a_step():
         "capacity",
         "grants",
         "legal assistance",
+        "legal compliance",
         "learning communities",
     } <= set(names)
 
@@ -115,6 +122,21 @@ def test_plans_grants_cases_and_communities_point_at_consistent_rows(scale_progr
         assert entry.firm_id == entry.case.firm_id == entry.lawyer.firm_id
     for case in LegalCase.objects.exclude(serves_action=None).select_related("serves_action"):
         assert case.serves_action.plan.organization_id == case.organization_id
+
+    # Every other CSO keeps its checklist: a status per item that applies to it, each the
+    # last of its two dated changes.
+    checklists = OrganizationCompliance.objects.values("organization").distinct().count()
+    assert checklists == (Organization.objects.filter(sector=Sector.CSO).count() + 1) // 2
+    assert ComplianceChange.objects.count() == 2 * OrganizationCompliance.objects.count()
+    assert not OrganizationCompliance.objects.filter(
+        item__applies_to=ComplianceItem.AppliesTo.AUTHORIZED_DONEE,
+        organization__authorized_donee=False,
+    ).exists()
+    for status in OrganizationCompliance.objects.all()[:100]:
+        latest = ComplianceChange.objects.filter(
+            organization_id=status.organization_id, item_id=status.item_id
+        ).latest("checked_on", "id")
+        assert (latest.status, latest.checked_on) == (status.status, status.checked_on)
 
     assert LearningCommunity.objects.exists()
     assert (

@@ -185,3 +185,76 @@ def test_the_checklist_shows_spanish_items_in_spanish(cast, client_for):
     )
 
     assert "Se publicó" in html or "El aviso de privacidad está publicado" in html
+
+
+def test_the_history_counted_in_sql_matches_replaying_every_change(cast):
+    """yearly_history (SQL, for the overview) gives what compliance_history (a replay in
+    Python) gives, on a mix that tries its edges: several changes on one day, a change before
+    2016, a series that ends in this year, donee-only items for a donee and for an organization
+    that is not one, and an organization that does not participate."""
+    import random
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from legal_assistance.checklist import DONEE_ONLY, compliance_history, yearly_history
+    from organizations.models import Organization
+
+    tier = Tier.objects.get(number=1)
+    donee = make_organization("Donataria", tier=tier, authorized_donee=True)
+    other = make_organization("Otra", tier=tier)
+    outsider = make_organization("Sin Nivel")
+    items = list(ComplianceItem.objects.order_by("pk"))
+    rng = random.Random(3)  # noqa: S311 - test data
+    statuses = ["compliant", "in_progress", "not_compliant", "not_applicable"]
+    today = timezone.localdate()
+    changes = []
+    for organization in (cast.org, donee, other, outsider):
+        for entry in rng.sample(items, 12):
+            day = date(2015, 6, 1) + timedelta(
+                days=rng.randrange(0, (today - date(2015, 6, 1)).days)
+            )
+            for _n in range(rng.randrange(1, 4)):
+                changes.append(
+                    ComplianceChange(
+                        organization=organization,
+                        item=entry,
+                        status=rng.choice(statuses),
+                        checked_on=day,
+                    )
+                )
+                day += timedelta(days=rng.choice([0, 0, 40, 400]))
+                day = min(day, today)
+    ComplianceChange.objects.bulk_create(changes)
+    participating = Organization.objects.csos().participating()
+    replayed = compliance_history(
+        ComplianceChange.objects.filter(organization__in=participating).exclude(
+            Q(item__applies_to=DONEE_ONLY) & Q(organization__authorized_donee=False)
+        ),
+        [{"pk": i.pk, "area": i.area, "applies_to": i.applies_to} for i in items],
+        300,
+        donee=None,
+    )
+
+    assert yearly_history(participating, slots=300, today=today) == replayed
+    assert len({percent for _year, percent in replayed}) > 3  # the years differ
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_kept_overview_follows_a_checklist_update(cast, django_assert_num_queries):
+    """The overview reads every checklist of the program, so it is kept between views until a
+    table it was computed from is written."""
+    from django.core.cache import cache
+
+    cache.clear()
+    update_organization(
+        organization=cast.org, changed_by=None, fields={"tier": Tier.objects.get(number=1)}
+    )
+    before = compliance_overview()
+    with django_assert_num_queries(0):
+        assert compliance_overview() == before
+
+    record(cast.org, "labor-contracts", "compliant", on=date(2018, 5, 1))
+
+    history = dict(compliance_overview().history)
+    assert history[2017] == 0 and history[2018] > 0

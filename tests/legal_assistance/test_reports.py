@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from legal_assistance.models import LegalCase
@@ -212,3 +213,35 @@ def test_the_report_page_shows_the_totals(figures, cast, client_for):
     assert 'data-testid="total-opened">4<' in html
     assert 'data-testid="total-hours">10.50<' in html
     assert 'data-testid="total-value">20500.00<' in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kept_report_follows_logged_hours_and_the_reader_s_language(
+    cast, network, django_assert_num_queries
+):
+    """The report reads every case of the program, so it is kept between views
+    (csa_portal.table_versions) until a table it was computed from is written; its labels
+    follow each reader's language."""
+    from django.core.cache import cache
+    from django.utils import translation
+
+    cache.clear()
+    case = working_case(cast.org, cast.leader, cast.legal_coordinator, network.lawyer)
+    with translation.override("en"):
+        assert legal_report().total.hours == Decimal(0)
+        with django_assert_num_queries(0):
+            kept = legal_report()
+    assert kept.total.label == "All cases"
+    with translation.override("es"):
+        assert legal_report().total.label == "Todos los casos"
+
+    log_hours(
+        case=case,
+        lawyer=network.lawyer,
+        worked_on=timezone.localdate(),
+        hours=Decimal(2),
+        description="x",
+    )
+
+    with translation.override("en"):
+        assert legal_report().total.hours == Decimal("2.00")
