@@ -12,12 +12,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from csa_portal.pagination import page_joined_after
 from csa_portal.rendering import render
 from organizations.access import get_organization_for_user
 
@@ -29,6 +42,9 @@ from ..services import LegalError
 from ..services.cases import add_document, request_assistance
 
 PAGE_SIZE = 50
+# Cases shown in each queue of the desk; the rest are a click away in the case list.
+DESK_LIMIT = 50
+DESK_QUEUES = (CaseStatus.REQUESTED, CaseStatus.MORE_INFO, CaseStatus.ACCEPTED, CaseStatus.MATCHED)
 URGENCY_ORDER = Case(
     When(urgency=Urgency.URGENT, then=Value(0)),
     When(urgency=Urgency.HIGH, then=Value(1)),
@@ -40,35 +56,47 @@ URGENCY_ORDER = Case(
 @require_safe
 @login_required
 def desk(request):
-    """The coordinators' desk: what waits for them, and the firms ranked for each case to match."""
+    """The coordinators' desk: what waits for them, and the firms ranked for each case to match.
+
+    Each queue shows its first DESK_LIMIT cases (most urgent, then oldest) with the full count
+    and a link to all of them in the case list: the queues grow with the program (a hundred
+    requests to triage at 10,000 organizations)."""
     require_coordinator(request)
+    counts = dict(
+        LegalCase.objects.order_by().values_list("status").annotate(n=Count("pk")).order_by()
+    )
     waiting = list(
         LegalCase.objects.for_lists()
-        .filter(
-            status__in=[
-                CaseStatus.REQUESTED,
-                CaseStatus.MORE_INFO,
-                CaseStatus.ACCEPTED,
-                CaseStatus.MATCHED,
-            ]
+        .filter(status__in=DESK_QUEUES)
+        .annotate(
+            urgency_order=URGENCY_ORDER,
+            place=Window(
+                RowNumber(),
+                partition_by=[F("status")],
+                order_by=[URGENCY_ORDER.asc(), F("opened_on").asc(), F("id").asc()],
+            ),
         )
-        .annotate(urgency_order=URGENCY_ORDER)
+        .filter(place__lte=DESK_LIMIT)
         .order_by("urgency_order", "opened_on", "id")
     )
-    by_status = {status: [] for status in CaseStatus.values}
+    by_status = {status: [] for status in DESK_QUEUES}
     for case in waiting:
         by_status[case.status].append(case)
     to_match = by_status[CaseStatus.ACCEPTED]
     rankings = rank_firms_for_cases(to_match)
+
+    def queue(status: str, cases: list) -> dict:
+        return {"cases": cases, "total": counts.get(status, 0), "status": status}
+
     return render(
         request,
         "legal_assistance/desk.html",
         {
-            "to_triage": by_status[CaseStatus.REQUESTED],
-            "more_info": by_status[CaseStatus.MORE_INFO],
-            "to_match": [(case, rankings[case.pk]) for case in to_match],
-            "awaiting_firm": by_status[CaseStatus.MATCHED],
-            "in_progress": LegalCase.objects.filter(status=CaseStatus.IN_PROGRESS).count(),
+            "to_triage": queue(CaseStatus.REQUESTED, by_status[CaseStatus.REQUESTED]),
+            "more_info": queue(CaseStatus.MORE_INFO, by_status[CaseStatus.MORE_INFO]),
+            "to_match": queue(CaseStatus.ACCEPTED, [(c, rankings[c.pk]) for c in to_match]),
+            "awaiting_firm": queue(CaseStatus.MATCHED, by_status[CaseStatus.MATCHED]),
+            "in_progress": counts.get(CaseStatus.IN_PROGRESS, 0),
         },
     )
 
@@ -79,8 +107,10 @@ def case_list(request):
     """Every case, for program staff: area, status and dates (coordinators also see more)."""
     require_program_staff(request)
     form = CaseFilterForm(request.GET or None)
-    cases = form.filter(LegalCase.objects.for_lists()).order_by("-opened_on", "-id")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    cases = form.filter(LegalCase.objects.all()).order_by("-opened_on", "-id")
+    page = page_joined_after(
+        cases, request.GET.get("page"), PAGE_SIZE, lambda rows: rows.for_lists()
+    )
     return render(
         request,
         "legal_assistance/case_list.html",

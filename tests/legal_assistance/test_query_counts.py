@@ -31,9 +31,9 @@ SMALL, LARGE = 2, 8
 # row; a lawyer's and a leader's access checks add their membership (and lawyer) lookups; a
 # leader does not load the notes.
 CASE_PAGE = {"legal_coordinator": LOGGED_IN + 8, "lawyer": LOGGED_IN + 10, "leader": LOGGED_IN + 8}
-DESK = (
-    LOGGED_IN + 5
-)  # + waiting cases, in-progress count, ranking (firms, their areas, declined pairs)
+# Desk: + cases by status, the first cases of each queue, ranking (firms, their areas,
+# declined pairs).
+DESK = LOGGED_IN + 5
 MY_CASES = LOGGED_IN + 2  # + lawyer, the firm's cases with their hours
 ORGANIZATION_CASES = LOGGED_IN + 3  # + organization, its cases, (a leader: 2 permission lookups)
 CASE_LIST = LOGGED_IN + 3  # + firms for the filter, count, one page of rows

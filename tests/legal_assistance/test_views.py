@@ -118,6 +118,28 @@ def test_the_desk_shows_what_waits_with_the_ranking(cast, network, client_for):
     assert "Bufete Uno" in html and "In the organization&#x27;s state (Sonora)." in html
 
 
+def test_each_desk_queue_shows_its_first_cases_and_links_to_the_rest(
+    cast, network, client_for, monkeypatch
+):
+    """The queues grow with the program: each shows DESK_LIMIT cases, urgent ones first, with
+    the full count and a link to all of them in the case list."""
+    from legal_assistance.models import LegalCase, Urgency
+
+    monkeypatch.setattr("legal_assistance.views.lists.DESK_LIMIT", 2)
+    old, newer, urgent = (requested_case(cast.org, cast.leader) for _ in range(3))
+    LegalCase.objects.filter(pk=urgent.pk).update(urgency=Urgency.URGENT)
+    accepted_case(cast.org, cast.leader, cast.legal_coordinator)
+
+    html = client_for(cast.legal_coordinator).get(url("desk")).content.decode()
+
+    assert 'data-testid="count-triage">3<' in html
+    assert urgent.reference in html and old.reference in html
+    assert newer.reference not in html
+    assert "Showing the first 2 of 3." in html
+    assert f"{reverse('legal_assistance:case_list')}?status=requested" in html
+    assert 'data-testid="more-accepted"' not in html  # one accepted case: all shown
+
+
 def test_triage_refusal_is_shown_and_saves_nothing(cast, network, client_for):
     case = requested_case(cast.org, cast.leader)
 
