@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import (
     Case,
@@ -215,13 +214,16 @@ def request_help(request, pk):
 def access_log(request):
     """Who viewed which case's confidential details, and when (coordinators only)."""
     require_coordinator(request)
-    entries = ConfidentialAccess.objects.select_related(
-        "user", "case__organization", "document"
-    ).order_by("-viewed_at", "-id")
+    entries = ConfidentialAccess.objects.order_by("-viewed_at", "-id")
     case_id = request.GET.get("case", "")
     if case_id.isdigit():
         entries = entries.filter(case_id=int(case_id))
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    page = page_joined_after(
+        entries,
+        request.GET.get("page"),
+        PAGE_SIZE,
+        lambda rows: rows.select_related("user", "case__organization", "document"),
+    )
     return render(
         request,
         "legal_assistance/access_log.html",
