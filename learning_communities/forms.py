@@ -130,6 +130,17 @@ def member_people(community: LearningCommunity):
     )
 
 
+def listed_only(form: forms.BaseForm, queryset, *fields: str):
+    """What an empty form's select lists, reading only the columns its labels show (an event
+    page lists every member's people three times over: whole person and organization rows
+    were most of its choices' cost). A bound form keeps whole rows: its cleaned value goes to
+    a service."""
+    return queryset if form.is_bound else queryset.only(*fields)
+
+
+PERSON_LABEL_COLUMNS = ("name", "organization_id", "organization__name")
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         return f"{obj.name} · {obj.organization.name}"
@@ -153,7 +164,7 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, community: LearningCommunity, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["host"].queryset = member_organizations(community)
+        self.fields["host"].queryset = listed_only(self, member_organizations(community), "name")
 
 
 class AgendaProposalForm(forms.Form):
@@ -169,11 +180,11 @@ class AgendaProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["organization"]
         if user.is_program_staff:
-            field.queryset = member_organizations(community)
+            field.queryset = listed_only(self, member_organizations(community), "name")
             field.required = False
             field.empty_label = _("The program")
         else:
-            field.queryset = member_organizations(community, led_by=user)
+            field.queryset = listed_only(self, member_organizations(community, led_by=user), "name")
 
 
 class AgendaDecisionForm(forms.Form):
@@ -194,7 +205,9 @@ class FacilitatorForm(forms.Form):
 
     def __init__(self, *args, community: LearningCommunity, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = member_people(community)
+        self.fields["person"].queryset = listed_only(
+            self, member_people(community), *PERSON_LABEL_COLUMNS
+        )
 
 
 class NoteForm(forms.ModelForm):
@@ -214,7 +227,9 @@ class FollowUpForm(forms.ModelForm):
 
     def __init__(self, *args, community: LearningCommunity, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = member_people(community)
+        self.fields["owner"].queryset = listed_only(
+            self, member_people(community), *PERSON_LABEL_COLUMNS
+        )
 
 
 class FollowUpStatusForm(forms.Form):

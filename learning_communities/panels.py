@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F
 from django.utils import timezone
 
 from csa_portal.panels import register_panel
@@ -44,8 +44,9 @@ def my_communities(request) -> dict | None:
     today = timezone.localdate()
     communities = list(
         LearningCommunity.objects.visible_to(user)
-        .filter(status=LearningCommunity.Status.ACTIVE)
-        .annotate(next_event=Min("events__date", filter=Q(events__date__gte=today)))
+        .active()
+        .with_next_event(today)
+        .only("name")
         .order_by("name")[:10]
     )
     pending = AgendaItem.objects.filter(status=AgendaItem.Status.PROPOSED, event__date__gte=today)

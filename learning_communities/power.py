@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
 from organizations.models import Sector
 
-from .models import AgendaItem, Event
+from .models import AgendaItem, Event, Facilitator
 
 
 def share(part: int, total: int) -> Decimal | None:
@@ -25,22 +25,31 @@ def share(part: int, total: int) -> Decimal | None:
 
 
 def power_shift(events: QuerySet[Event]) -> list[dict]:
+    # Both queries start from `events` (a community's: read from its index) and reach the
+    # agenda items and facilitators of those events only; starting from the agenda items with
+    # "event in (events)", PostgreSQL scanned every event of the program to join them back.
+    accepted = Q(agenda_items__status=AgendaItem.Status.ACCEPTED)
     agenda = {
-        row["year"]: row
-        for row in AgendaItem.objects.filter(event__in=events, status=AgendaItem.Status.ACCEPTED)
-        .annotate(year=ExtractYear("event__date"))
-        .values("year")
-        .annotate(total=Count("id"), cso=Count("id", filter=Q(source=AgendaItem.Source.CSO)))
-        .order_by("year")
-    }
-    facilitation = {
         row["year"]: row
         for row in events.annotate(year=ExtractYear("date"))
         .values("year")
         .annotate(
-            total=Count("id", distinct=True),
-            cso=Count("id", filter=Q(facilitators__organization__sector=Sector.CSO), distinct=True),
+            total=Count("agenda_items", filter=accepted),
+            cso=Count(
+                "agenda_items", filter=accepted & Q(agenda_items__source=AgendaItem.Source.CSO)
+            ),
         )
+        .order_by("year")
+    }
+    # "Has a CSO facilitator" per event, so that an event is counted once without DISTINCT.
+    cso_facilitated = Exists(
+        Facilitator.objects.filter(event=OuterRef("pk"), organization__sector=Sector.CSO)
+    )
+    facilitation = {
+        row["year"]: row
+        for row in events.annotate(year=ExtractYear("date"))
+        .values("year")
+        .annotate(total=Count("id"), cso=Count("id", filter=Q(cso_facilitated)))
         .order_by("year")
     }
     rows = []

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from organizations.models import Person, Sector
@@ -48,16 +49,21 @@ def facilitators_prefetch() -> Prefetch:
     )
 
 
+def count_per_event(rows) -> Coalesce:
+    """The number of `rows` (filtered on event=OuterRef("pk")) of each event, as a subquery:
+    counting two joined relations at once multiplied their rows (agenda items x attendance)
+    before DISTINCT counts took them apart again."""
+    return Coalesce(Subquery(rows.order_by().values("event").annotate(n=Count("*")).values("n")), 0)
+
+
 def events(community: LearningCommunity) -> list[Event]:
     """The community's events with their counts and facilitators (the rotation history)."""
     return list(
         community.events.annotate(
-            accepted_items=Count(
-                "agenda_items",
-                filter=Q(agenda_items__status=AgendaItem.Status.ACCEPTED),
-                distinct=True,
+            accepted_items=count_per_event(
+                AgendaItem.objects.filter(event=OuterRef("pk"), status=AgendaItem.Status.ACCEPTED)
             ),
-            attendees=Count("attendance", distinct=True),
+            attendees=count_per_event(Attendance.objects.filter(event=OuterRef("pk"))),
         )
         .prefetch_related(facilitators_prefetch())
         .order_by("-date", "-id")

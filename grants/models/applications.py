@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Action, Organization, ThematicArea
@@ -45,7 +46,18 @@ class ApplicationQuerySet(models.QuerySet["GrantApplication"]):
         return self.filter(status=GrantApplication.Status.SUBMITTED)
 
     def with_review_count(self) -> ApplicationQuerySet:
-        return self.annotate(review_count=models.Count("reviews"))
+        """review_count, counted per application by a subquery: a join and GROUP BY made
+        PostgreSQL join and group every matching application (and hash all organizations)
+        before it could keep a page of them; now the rows come in index order and only those
+        kept are counted."""
+        reviews = (
+            Review.objects.filter(application=OuterRef("pk"))
+            .order_by()
+            .values("application")
+            .annotate(n=models.Count("*"))
+            .values("n")
+        )
+        return self.annotate(review_count=Coalesce(Subquery(reviews), 0))
 
 
 class GrantApplication(models.Model):
@@ -140,7 +152,11 @@ class GrantApplication(models.Model):
         verbose_name = _("grant application")
         verbose_name_plural = _("grant applications")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        # The queue and the staff home list a status's applications by (submitted_at, id):
+        # with id in the index they are read in that order, a page at a time.
+        indexes = [
+            models.Index(fields=["status", "submitted_at", "id"], name="application_queue_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(requested_amount__isnull=True) | Q(requested_amount__gt=0),

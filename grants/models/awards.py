@@ -125,6 +125,15 @@ class Tranche(models.Model):
         verbose_name = _("tranche")
         verbose_name_plural = _("tranches")
         ordering = ["grant_id", "number"]
+        # The staff home lists the first overdue tranches by (planned_date, id): read in that
+        # order from the unpaid ones alone, it stops after a few instead of sorting them all.
+        indexes = [
+            models.Index(
+                fields=["planned_date", "id"],
+                condition=Q(paid_on__isnull=True),
+                name="tranche_unpaid_idx",
+            )
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="tranche_amount_positive"),
             models.UniqueConstraint(fields=["grant", "number"], name="tranche_number_unique"),
@@ -198,7 +207,16 @@ class GrantReport(models.Model):
         verbose_name = _("grantee report")
         verbose_name_plural = _("grantee reports")
         ordering = ["grant_id", "due_date", "id"]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            # The staff home's first overdue reports by (due_date, id) over both open statuses:
+            # (status, due_date) gives that order for one status only.
+            models.Index(
+                fields=["due_date", "id"],
+                condition=Q(status__in=["pending", "returned"]),
+                name="report_open_due_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.due_date:%Y-%m-%d}"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -212,6 +212,31 @@ class Suggestion:
     person_last: date | None  # when the person last facilitated
 
 
+def _loaded(model, db: str, **values):
+    """The instance `.only(*values)` would have read: the other fields deferred (read from
+    the database if ever used), not left at their defaults."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(db, names, [values[name] for name in names])
+
+
+def _last_turns(facilitations) -> tuple[dict[int, date], dict[int, date]]:
+    """When each organization and each person last facilitated: one grouped read by
+    (organization, person), then the latest date of each organization and of each person."""
+    org_last: dict[int, date] = {}
+    person_last: dict[int, date] = {}
+    rows = (
+        facilitations.values("organization_id", "person_id")
+        .annotate(last=Max("event__date"))
+        .values_list("organization_id", "person_id", "last")
+    )
+    for organization_id, person_id, last in rows:
+        if last > org_last.get(organization_id, date.min):
+            org_last[organization_id] = last
+        if person_id is not None and last > person_last.get(person_id, date.min):
+            person_last[person_id] = last
+    return org_last, person_last
+
+
 def suggest_facilitators(
     *, community: LearningCommunity, on: date, limit: int = 3
 ) -> list[Suggestion]:
@@ -220,58 +245,60 @@ def suggest_facilitators(
     Never the people who facilitated the community's previous event (before `on`), so nobody
     facilitates twice in a row. Organizations that never facilitated come first, then those
     whose last turn is longest ago; within an organization, the person whose turn is oldest.
-    Ties go by name, so the order is stable. Four queries.
+    Ties go by name, so the order is stable. Three queries.
     """
-    member_ids = list(community.memberships.on(on).values_list("organization_id", flat=True))
     earlier = Facilitator.objects.filter(event__community=community, event__date__lt=on)
-    org_last = dict(
-        earlier.values("organization_id")
-        .annotate(last=Max("event__date"))
-        .values_list("organization_id", "last")
-    )
-    person_last = dict(
-        earlier.values("person_id")
-        .annotate(last=Max("event__date"))
-        .values_list("person_id", "last")
-    )
+    org_last, person_last = _last_turns(earlier)
     last_event = (
         Event.objects.filter(community=community, date__lt=on, facilitators__isnull=False)
         .order_by("-date", "-id")
-        .values_list("pk", flat=True)
-        .first()
+        .values("pk")[:1]
     )
     just_facilitated = set(
-        Facilitator.objects.filter(event_id=last_event).values_list("person_id", flat=True)
+        Facilitator.objects.filter(event_id=Subquery(last_event)).values_list(
+            "person_id", flat=True
+        )
     )
     # Every person of every member organization is ranked to pick a few: read only what the
-    # ranking and the suggestion show (whole rows were most of this function's cost).
-    people = (
-        Person.objects.filter(organization_id__in=member_ids)
-        .select_related("organization")
-        .only("name", "user_id", "organization_id", "organization__name", "organization__sector")
+    # ranking and the suggestion show, as plain rows (whole rows, then a person and an
+    # organization instance a row, were most of this function's cost), and make instances
+    # of the few suggested. The members by subquery: a list of ids made PostgreSQL hash every
+    # organization to join them.
+    people = Person.objects.filter(
+        organization_id__in=community.memberships.on(on).values("organization_id")
+    ).values_list(
+        "organization_id", "organization__name", "name", "pk", "user_id", "organization__sector"
     )
     never = date.min
 
-    def rank(person: Person) -> tuple:
+    def rank(row: tuple) -> tuple:
+        organization_id, organization_name, name, pk = row[:4]
         return (
-            org_last.get(person.organization_id) or never,
-            person_last.get(person.pk) or never,
-            person.organization.name,
-            person.name,
-            person.pk,
+            org_last.get(organization_id) or never,
+            person_last.get(pk) or never,
+            organization_name,
+            name,
+            pk,
         )
 
     suggestions: list[Suggestion] = []
     seen: set[int] = set()
-    for person in sorted(people, key=rank):
-        if person.pk in just_facilitated or person.organization_id in seen:
+    for row in sorted(people, key=rank):
+        organization_id, organization_name, name, pk, user_id, sector = row
+        if pk in just_facilitated or organization_id in seen:
             continue
-        seen.add(person.organization_id)
+        seen.add(organization_id)
+        person = _loaded(
+            Person, people.db, id=pk, name=name, user_id=user_id, organization_id=organization_id
+        )
+        person.organization = _loaded(
+            Organization, people.db, id=organization_id, name=organization_name, sector=sector
+        )
         suggestions.append(
             Suggestion(
                 person=person,
-                organization_last=org_last.get(person.organization_id),
-                person_last=person_last.get(person.pk),
+                organization_last=org_last.get(organization_id),
+                person_last=person_last.get(pk),
             )
         )
         if len(suggestions) == limit:

@@ -26,7 +26,7 @@ from ..services import (
     end_membership,
     update_community,
 )
-from .common import power_chart_labels, snapshot_context
+from .common import link_maker, power_chart_labels, snapshot_context
 
 MANAGE = "learning_communities.manage_community"
 PAGE_SIZE = 50
@@ -43,6 +43,10 @@ def community_list(request):
     )
     # A page at a time: a national program has hundreds of communities.
     page = Paginator(communities, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    detail_link = link_maker("learning_communities:detail")
+    for community in page.object_list:
+        community.link = detail_link(community.pk)
     return render(
         request,
         "learning_communities/list.html",
@@ -85,6 +89,12 @@ def community_detail(request, pk):
         resource.can_change = resource_editors is None or (
             resource.organization_id in resource_editors
         )
+    event_link = link_maker("learning_communities:event")
+    for event in overview["events"]:
+        event.link = event_link(event.pk)
+    profile_link = link_maker("learning_communities:member_profile", community.pk)
+    for membership in overview["memberships"]:
+        membership.profile_link = profile_link(membership.organization_id)
     return render(
         request,
         "learning_communities/detail.html",

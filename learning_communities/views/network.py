@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -20,17 +21,19 @@ from ..power import chart as power_chart
 from ..power import power_shift
 from ..reports import default_program_period
 from ..services import start_network_job
-from .common import power_chart_labels, snapshot_context
+from .common import link_maker, power_chart_labels, snapshot_context
 
 MANAGE = "learning_communities.manage_community"
 
 
-def _network_form(community: LearningCommunity | None) -> NetworkForm:
+def _network_form(community: LearningCommunity | None, period=None) -> NetworkForm:
+    """For a community, or (None) for the program over `period` (default_program_period(),
+    passed in when the caller has read it already)."""
     today = timezone.localdate()
     if community is not None:
         on = min(today, community.end) if community.end else today
         return NetworkForm(initial={"on": on, "compared_to": community.start})
-    start, end = default_program_period()
+    start, end = period or default_program_period()
     return NetworkForm(initial={"on": min(end, today), "compared_to": start})
 
 
@@ -65,6 +68,36 @@ def program_power_shift() -> list[dict]:
     return power_shift(Event.objects.all())
 
 
+def program_community_rows() -> list[tuple]:
+    return list(
+        LearningCommunity.objects.with_counts()
+        .order_by(F("tier__number").asc(nulls_last=True), "name")
+        .values_list(
+            "pk", "name", "tier__name_en", "tier__name_es", "members_count", "events_count"
+        )
+    )
+
+
+def program_communities() -> list[dict]:
+    """Every community with its tier and counts, for the program view. The rows (two counting
+    subqueries per community) are kept until a community, membership, event or tier is
+    written; each view only picks the tier's name in its language and writes the links."""
+    rows = kept_until_written("learning_communities:program-communities", program_community_rows)
+    spanish = (get_language() or "es").startswith("es")
+    detail_link = link_maker("learning_communities:detail")
+    return [
+        {
+            "pk": pk,
+            "name": name,
+            "url": detail_link(pk),
+            "tier": (tier_es if spanish else tier_en) or "",
+            "members_count": members,
+            "events_count": events,
+        }
+        for pk, name, tier_en, tier_es, members, events in rows
+    ]
+
+
 @require_safe
 @login_required
 def program(request):
@@ -73,11 +106,7 @@ def program(request):
     # Two grouped scans of every event and agenda item of the program, kept until one is
     # written (the figures are numbers: the labels come with the chart).
     rows = kept_until_written("learning_communities:program-power-shift", program_power_shift)
-    communities = list(
-        LearningCommunity.objects.select_related("tier")
-        .with_counts()
-        .order_by(F("tier__number").asc(nulls_last=True), "name")
-    )
+    communities = program_communities()
     start, end = default_program_period()
     return render(
         request,
@@ -87,7 +116,7 @@ def program(request):
             "power_shift": rows,
             "power_chart": power_chart(rows, power_chart_labels()),
             **snapshot_context(reads.latest_snapshot(None)),
-            "network_form": _network_form(None),
+            "network_form": _network_form(None, period=(start, end)),
             "report_form": PeriodForm(initial={"period_start": start, "period_end": end}),
             "reports": list(
                 # The list shows dates and authors, not the content (megabytes each).

@@ -46,13 +46,14 @@ SMALL, LARGE = 3, 12
 # Community page: + community, members, events with facilitators (2), goals, alliances,
 # resources, outcomes, power shift (2), latest snapshot.
 COMMUNITY_QUERIES = LOGGED_IN + 11
-# Event page: + event, agenda, facilitators, attendance, notes, follow-ups, suggestions (4),
-# the forms' choices (member organizations, member people: read once for its three selects).
-EVENT_QUERIES = LOGGED_IN + 14
+# Event page: + event, agenda, facilitators, attendance, notes, follow-ups, suggestions (3:
+# last turns, who facilitated the previous event, the members' people), the forms' choices
+# (member organizations, member people: read once for its three selects).
+EVENT_QUERIES = LOGGED_IN + 11
 # A CSO person's permission checks are membership lookups a staff member skips (community
 # page: may see it, may share; event page: may see, runs it, may propose), and a member sees
-# no forms (no suggestions, no choice lists: 8 fewer).
-MEMBER = {"community": 2, "event": -5}
+# no forms (no suggestions, no choice lists: 5 fewer).
+MEMBER = {"community": 2, "event": -2}
 # Community reports page: + community, built reports with who built them.
 REPORTS_QUERIES = LOGGED_IN + 2
 
