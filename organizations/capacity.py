@@ -8,40 +8,52 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import (
-    Case,
-    DecimalField,
-    F,
-    Max,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery
 
-from .models import (
-    Area,
-    AreaScore,
-    Assessment,
-    CohortMedian,
-    Framework,
-    Organization,
-    Rating,
-)
+from .models import Area, AreaScore, Assessment, CohortMedian, Framework, Organization, Rating
 
 
-def organization_scores(organization: Organization) -> list[dict]:
-    """Per instrument: latest and baseline area scores, change, history, weakest indicators."""
-    assessments = list(
+def _validated_by_instrument(organization: Organization) -> dict[str, list[Assessment]]:
+    """The organization's validated assessments per instrument code, oldest first."""
+    by_code: dict[str, list[Assessment]] = defaultdict(list)
+    assessments = (
         Assessment.objects.validated()
         .filter(organization=organization)
         .select_related("framework")
         .order_by("assessed_on", "id")
     )
-    if not assessments:
+    for assessment in assessments:
+        by_code[assessment.framework.code].append(assessment)
+    return by_code
+
+
+def _overall_change(baseline: Assessment, latest: Assessment) -> Decimal | None:
+    if baseline.pk == latest.pk or None in (latest.overall_score, baseline.overall_score):
+        return None
+    return latest.overall_score - baseline.overall_score
+
+
+def instrument_summary(organization: Organization) -> list[dict]:
+    """Per instrument: the latest validated assessment and its overall change since the
+    baseline, in one query: what the organization page's capacity panel shows, without the
+    area scores, history and weakest indicators of organization_scores (three queries more,
+    the largest reading every rating of the latest assessments)."""
+    return [
+        {
+            "framework": items[-1].framework,
+            "latest": items[-1],
+            "overall_change": _overall_change(items[0], items[-1]),
+        }
+        for items in _validated_by_instrument(organization).values()
+    ]
+
+
+def organization_scores(organization: Organization) -> list[dict]:
+    """Per instrument: latest and baseline area scores, change, history, weakest indicators."""
+    by_code = _validated_by_instrument(organization)
+    if not by_code:
         return []
+    assessments = [a for items in by_code.values() for a in items]
     scores = defaultdict(dict)
     for row in AreaScore.objects.filter(assessment__in=assessments).values(
         "assessment_id", "area_id", "score"
@@ -51,9 +63,6 @@ def organization_scores(organization: Organization) -> list[dict]:
     areas_by_framework = defaultdict(list)
     for area in Area.objects.filter(framework_id__in=framework_ids).order_by("position"):
         areas_by_framework[area.framework_id].append(area)
-    by_code: dict[str, list[Assessment]] = defaultdict(list)
-    for assessment in assessments:
-        by_code[assessment.framework.code].append(assessment)
     latest_ids = [items[-1].pk for items in by_code.values()]
     weakest = _weakest_indicators(latest_ids)
     result = []
@@ -80,11 +89,7 @@ def organization_scores(organization: Organization) -> list[dict]:
                 "latest": latest,
                 "baseline": baseline if baseline.pk != latest.pk else None,
                 "areas": rows,
-                "overall_change": (latest.overall_score - baseline.overall_score)
-                if baseline.pk != latest.pk
-                and latest.overall_score is not None
-                and baseline.overall_score is not None
-                else None,
+                "overall_change": _overall_change(baseline, latest),
                 "history": [
                     {
                         "date": a.assessed_on.isoformat(),
@@ -136,30 +141,54 @@ def cohort_comparison(organization: Organization, framework: Framework) -> dict:
     return result
 
 
-def organizations_with_scores(queryset: QuerySet[Organization], framework_code: str):
-    """Annotate latest overall score, baseline overall score and last validated date.
+def instrument_versions() -> tuple[list[Framework], dict[str, list[int]]]:
+    """The newest version of each instrument (by code) and the ids of every version of each,
+    in one query: the capacity list offers the newest and scores any version, by id, so that its
+    subqueries need not join the frameworks to compare codes."""
+    newest: dict[str, Framework] = {}
+    ids: dict[str, list[int]] = defaultdict(list)
+    for framework in Framework.objects.order_by("code", "-version"):
+        newest.setdefault(framework.code, framework)
+        ids[framework.code].append(framework.pk)
+    return list(newest.values()), ids
 
-    score_change is empty while the baseline is the only validated assessment: there is no
-    change since the baseline yet (not a change of 0).
+
+def organizations_with_scores(queryset: QuerySet[Organization], framework_ids: list[int]):
+    """Annotate latest overall score, baseline overall score and last validated date, on the
+    instrument whose versions are framework_ids.
+
+    Five subqueries, each one index lookup per organization: the last validated date is the
+    latest assessment's (it is the newest by date), and the change since the baseline is left
+    to with_score_change on the rows read (a CASE over these annotations repeated four of the
+    subqueries in the statement: Django writes an annotation out again wherever it is used).
     """
     same = Assessment.objects.validated().filter(
-        organization=OuterRef("pk"), framework__code=framework_code
+        organization=OuterRef("pk"), framework_id__in=framework_ids
     )
     decimal = DecimalField(max_digits=6, decimal_places=2)
     newest, oldest = same.order_by("-assessed_on", "-id"), same.order_by("assessed_on", "id")
-    annotated = queryset.annotate(
+    return queryset.annotate(
         latest_id=Subquery(newest.values("pk")[:1]),
         baseline_id=Subquery(oldest.values("pk")[:1]),
         latest_score=Subquery(newest.values("overall_score")[:1], output_field=decimal),
         baseline_score=Subquery(oldest.values("overall_score")[:1], output_field=decimal),
-        last_validated=Subquery(
-            same.values("organization").annotate(last=Max("assessed_on")).values("last")[:1]
-        ),
+        last_validated=Subquery(newest.values("assessed_on")[:1]),
     )
-    return annotated.annotate(
-        score_change=Case(
-            When(latest_id=F("baseline_id"), then=Value(None)),
-            default=F("latest_score") - F("baseline_score"),
-            output_field=decimal,
-        )
-    )
+
+
+def score_change(organization: Organization) -> Decimal | None:
+    """Latest minus baseline overall score of a row of organizations_with_scores; empty while
+    the baseline is the only validated assessment: there is no change since the baseline yet
+    (not a change of 0)."""
+    latest, baseline = organization.latest_score, organization.baseline_score
+    if organization.latest_id == organization.baseline_id or None in (latest, baseline):
+        return None
+    return latest - baseline
+
+
+def with_score_change(organizations) -> list[Organization]:
+    """The rows of organizations_with_scores, read, each with its score_change."""
+    rows = list(organizations)
+    for organization in rows:
+        organization.score_change = score_change(organization)
+    return rows

@@ -97,10 +97,10 @@ def my_organizations(request) -> dict | None:
 
 
 def capacity_summary(request, organization) -> dict | None:
-    from .capacity import organization_scores
+    from .capacity import instrument_summary
 
     return {
-        "instruments": organization_scores(organization),
+        "instruments": instrument_summary(organization),
         "can_start": request.user.has_perm("organizations.start_assessment", organization),
     }
 

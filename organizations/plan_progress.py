@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from .action_support import support_links
@@ -35,26 +36,7 @@ def goal_progress(plan: ImprovementPlan) -> list[GoalProgress]:
     goals = list(plan.goals.select_related("area").order_by("due_date", "id"))
     if not goals:
         return []
-    baseline = dict(
-        AreaScore.objects.filter(assessment_id=plan.assessment_id).values_list("area_id", "score")
-    )
-    latest_assessment = (
-        Assessment.objects.validated()
-        .filter(
-            scored_at__isnull=False,
-            organization_id=plan.organization_id,
-            framework__code=plan.assessment.framework.code,
-        )
-        .order_by("-assessed_on", "-id")
-        .first()
-    )
-    latest_by_code = {}
-    if latest_assessment is not None:
-        latest_by_code = dict(
-            AreaScore.objects.filter(assessment=latest_assessment).values_list(
-                "area__code", "score"
-            )
-        )
+    baseline, latest_by_code = _baseline_and_latest_scores(plan)
     today = timezone.localdate()
     return [
         GoalProgress(
@@ -65,6 +47,37 @@ def goal_progress(plan: ImprovementPlan) -> list[GoalProgress]:
         )
         for goal in goals
     ]
+
+
+def _baseline_and_latest_scores(plan: ImprovementPlan) -> tuple[dict, dict]:
+    """The area scores of the plan's assessment, by area, and of the organization's latest
+    scored assessment on the same instrument (any version: by area code), in one query rather
+    than three (scores, latest assessment, its scores). Both are the same rows when the plan's
+    assessment is still the latest."""
+    latest = (
+        Assessment.objects.validated()
+        .filter(
+            scored_at__isnull=False,
+            organization_id=plan.organization_id,
+            framework__code=plan.assessment.framework.code,
+        )
+        .order_by("-assessed_on", "-id")
+        .values("pk")[:1]
+    )
+    rows = (
+        AreaScore.objects.filter(
+            Q(assessment_id=plan.assessment_id) | Q(assessment=Subquery(latest))
+        )
+        .annotate(latest_id=Subquery(latest))
+        .values_list("assessment_id", "latest_id", "area_id", "area__code", "score")
+    )
+    baseline, latest_by_code = {}, {}
+    for assessment_id, latest_id, area_id, area_code, score in rows:
+        if assessment_id == plan.assessment_id:
+            baseline[area_id] = score
+        if assessment_id == latest_id:
+            latest_by_code[area_code] = score
+    return baseline, latest_by_code
 
 
 def plan_actions(plan: ImprovementPlan) -> list[Action]:

@@ -256,6 +256,14 @@ class Assessment(models.Model):
                 condition=Q(status="submitted"),
                 name="assessment_to_validate_idx",
             ),
+            # The program's validated assessments by date: the first and last date (CBLD-9's
+            # fiscal years) are the index's two ends, and a year's assessments one range of it,
+            # instead of a scan of every assessment on each view of CBLD-9.
+            models.Index(
+                fields=["assessed_on"],
+                condition=Q(status="validated"),
+                name="assessment_validated_on_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,9 +11,16 @@ from csa_portal.jobs import start_job
 from csa_portal.rendering import render
 
 from ..access import get_organization_for_user, require_directory_access
-from ..capacity import cohort_comparison, organization_scores, organizations_with_scores
+from ..capacity import (
+    cohort_comparison,
+    instrument_versions,
+    organization_scores,
+    organizations_with_scores,
+    score_change,
+    with_score_change,
+)
 from ..filters import OrganizationFilter, style_filter_form
-from ..models import Framework, Organization
+from ..models import Organization
 from ..tabular import table_response
 
 PAGE_SIZE = 50
@@ -74,11 +81,13 @@ def _floats(values) -> list[float | None]:
 
 
 def _score_list(request, params):
-    frameworks = list(Framework.objects.current().order_by("code"))
+    frameworks, versions = instrument_versions()
     code = params.get("framework") or (frameworks[0].code if frameworks else "")
     base = Organization.objects.participating().select_related("tier")
     filterset = style_filter_form(OrganizationFilter(params, queryset=base))
-    queryset = organizations_with_scores(filterset.qs, code).order_by("name", "pk")
+    queryset = organizations_with_scores(filterset.qs, versions.get(code, [])).order_by(
+        "name", "pk"
+    )
     return frameworks, code, filterset, queryset
 
 
@@ -88,6 +97,7 @@ def capacity_list(request):
     require_directory_access(request)
     frameworks, code, filterset, queryset = _score_list(request, request.GET)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_score_change(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -124,8 +134,8 @@ def capacity_export(request):
     rows = []
     for org in queryset.iterator(chunk_size=2000):
         latest, baseline = _cents(org.latest_score), _cents(org.baseline_score)
-        has_change = org.latest_id != org.baseline_id and None not in (latest, baseline)
-        change = latest - baseline if has_change else ""  # none yet with only a baseline
+        has_change = score_change(org) is not None  # none yet with only a baseline
+        change = latest - baseline if has_change else ""
         rows.append(
             [
                 org.name,

@@ -5,11 +5,18 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from organizations.cbld9 import cbld9_report, fiscal_year_bounds, fiscal_year_of
-from organizations.models import Action, ImprovementPlan, Tier
+from organizations.cbld9 import (
+    available_years,
+    cbld9_report,
+    fiscal_year_bounds,
+    fiscal_year_of,
+)
+from organizations.models import Action, Assessment, ImprovementPlan, Tier
 from organizations.scoring import recompute_scores
 from organizations.services.plans import create_plan, save_action, save_goal
 from tests.capacity_helpers import make_framework, validated_assessment
@@ -159,6 +166,52 @@ def test_a_plan_agreed_or_started_after_the_year_does_not_count_for_it(cast, per
 
     assert cbld9_report(2018).pursued == []
     assert names(cbld9_report(2019).pursued) == {"Plan tardío", "Inicio tardío"}
+
+
+def test_a_plan_agreed_on_the_last_evening_of_the_year_counts_for_it(cast, perf):
+    """Agreed by the end of the year in Mexico City time, even when it is already the next day
+    in UTC (the agreement times are compared with the next local midnight)."""
+    evening = make_organization("Última tarde")
+    midnight = make_organization("Medianoche")
+    for org, agreed_at in [
+        (evening, datetime(2018, 9, 30, 23, 30, tzinfo=MEXICO)),  # 1 October 05:30 UTC
+        (midnight, datetime(2018, 10, 1, 0, 0, tzinfo=MEXICO)),
+    ]:
+        baseline = assess(org, perf, date(2017, 3, 1), 1, cast)
+        plan = plan_for(baseline, cast, agreed_on=date(2018, 1, 1), started_on=date(2018, 2, 1))
+        ImprovementPlan.objects.filter(pk=plan.pk).update(
+            cso_agreed_at=agreed_at, staff_agreed_at=agreed_at
+        )
+
+    assert names(cbld9_report(2018).pursued) == {"Última tarde"}
+    assert names(cbld9_report(2019).pursued) == {"Última tarde", "Medianoche"}
+
+
+def test_the_fiscal_years_are_read_from_an_index_of_validated_dates(cast, perf):
+    """available_years() reads the first and last validated dates: the two ends of a partial
+    index of validated assessments by date, not a scan of every assessment of the program.
+    On PostgreSQL the planner is told to avoid scans, so that on a few rows it still shows
+    whether the index can answer the query (it cannot if the index or validated() stop
+    matching). SQLite's planner, without statistics, picks any covering index on so few rows:
+    there the index is only checked to exist."""
+    org = make_organization("Fechas")
+    assess(org, perf, date(2016, 3, 1), 1, cast)
+    assess(org, perf, date(2018, 3, 1), 2, cast)
+    with CaptureQueriesContext(connection) as queries:
+        assert available_years() == [2018, 2017, 2016]
+    (query,) = queries.captured_queries
+
+    with connection.cursor() as cursor:
+        table = Assessment._meta.db_table
+        assert "assessment_validated_on_idx" in connection.introspection.get_constraints(
+            cursor, table
+        )
+        if connection.vendor != "postgresql":
+            return
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + query["sql"])
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "assessment_validated_on_idx" in plan
 
 
 def test_numbers_are_disaggregated_by_type_tier_and_state(cast, perf):
