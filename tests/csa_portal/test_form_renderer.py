@@ -36,3 +36,55 @@ def test_select_boxes_render_exactly_as_djangos_templates(data):
         and " selected" in str(Everything(data)["plain"])
         or not data
     )
+
+
+class Inputs(forms.Form):
+    text = forms.CharField(widget=forms.TextInput(attrs={"class": "form-control", "x": 'a"<b>'}))
+    blank = forms.CharField(required=False)
+    safe = forms.CharField(initial=mark_safe("<em>kept</em>"), required=False)
+    number = forms.DecimalField(initial=0, widget=forms.NumberInput(attrs={"step": "0.01"}))
+    email = forms.EmailField(required=False)
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    secret = forms.CharField(widget=forms.PasswordInput(render_value=True), required=False)
+    hidden = forms.IntegerField(widget=forms.HiddenInput, initial=7)
+    agreed = forms.BooleanField(required=False)
+    link = forms.URLField(required=False, widget=forms.URLInput(attrs={"disabled": True}))
+    when = forms.TimeField(required=False)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    empty_note = forms.CharField(widget=forms.Textarea, required=False)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {
+            "text": 'Tom & "Jerry" <script>',
+            "blank": "",
+            "number": "12.50",
+            "email": "a@b.mx",
+            "day": "2026-12-04",
+            "secret": "s&cret",
+            "hidden": "8",
+            "agreed": "on",
+            "link": "https://x.mx/?a=1&b=2",
+            "when": "10:30",
+            "note": "line one\nline <two> & three",
+            "empty_note": "",
+        },
+    ],
+)
+def test_inputs_and_text_areas_render_exactly_as_djangos_templates(data):
+    ours = Inputs(data, renderer=PortalFormRenderer())
+    django = Inputs(data, renderer=DjangoTemplates())
+    for name in Inputs.base_fields:
+        assert str(ours[name]) == str(django[name]), name
+
+
+def test_the_input_widgets_templates_still_only_include_input_html():
+    """If a Django upgrade gives one of them markup of its own, Python must not replace it."""
+    from csa_portal.form_renderer import INPUT_TEMPLATES
+
+    for name in INPUT_TEMPLATES - {"django/forms/widgets/input.html"}:
+        source = DjangoTemplates().get_template(name).template.source
+        assert source.strip() == '{% include "django/forms/widgets/input.html" %}', name
