@@ -18,9 +18,16 @@ def page_joined_after(
     queryset: QuerySet, number, per_page: int, load: Callable[[QuerySet], QuerySet]
 ) -> Page:
     """Paginator(queryset, per_page).get_page(number), its rows read by `load(rows)` (which
-    adds select_related and the like) for the page's rows only, in the queryset's order."""
+    adds select_related and the like) for the page's rows only, in the queryset's order.
+
+    The order must be on the model's own fields (its order_by(), or else Meta.ordering): the
+    page's rows are read again and sorted by it, without the queryset's annotations."""
+    query = queryset.query
+    ordering = query.order_by or (query.default_ordering and queryset.model._meta.ordering)
+    if not ordering or not query.standard_ordering:
+        raise ValueError("page_joined_after needs a queryset in a set order, not reversed")
     page = Paginator(queryset, per_page).get_page(number)
     picked = Subquery(page.object_list.values("pk"))
     rows = load(queryset.model._default_manager.filter(pk__in=picked))
-    page.object_list = list(rows.order_by(*queryset.query.order_by))
+    page.object_list = list(rows.order_by(*ordering))
     return page

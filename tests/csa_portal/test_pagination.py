@@ -42,3 +42,17 @@ def test_an_empty_list_has_one_empty_page():
     )
 
     assert list(page.object_list) == [] and page.number == 1
+
+
+def test_the_model_s_own_ordering_is_kept_and_an_unordered_list_is_refused():
+    for name in ["Delta", "Alfa", "Charlie", "Bravo"]:
+        make_organization(f"Zz {name}")
+    listed = Organization.objects.filter(name__startswith="Zz")  # Meta.ordering: name
+
+    page = page_joined_after(listed, "1", 3, lambda rows: rows)
+
+    assert [org.name for org in page.object_list] == ["Zz Alfa", "Zz Bravo", "Zz Charlie"]
+    with pytest.raises(ValueError):
+        page_joined_after(listed.order_by(), "1", 3, lambda rows: rows)
+    with pytest.raises(ValueError):
+        page_joined_after(listed.reverse(), "1", 3, lambda rows: rows)
