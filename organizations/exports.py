@@ -9,39 +9,94 @@ from collections.abc import Callable, Iterator
 from django.db.models import QuerySet
 
 from .columns import COLUMNS, safe_cell
-from .models import Organization
+from .models import Organization, Population, ThematicArea
 
 CHUNK = 2000
 
 
+FIELDS = (
+    "pk",
+    "name",
+    "acronym",
+    "sector",
+    "tier__number",
+    "status",
+    "participation_start",
+    "participation_end",
+    "legal_form",
+    "rfc",
+    "cluni",
+    "authorized_donee",
+    "founded",
+    "state",
+    "municipality",
+    "staff_range",
+    "budget_range",
+    "mission",
+    "email",
+    "phone",
+    "website",
+)
+
+
 def export_rows(queryset: QuerySet[Organization]) -> Iterator[list]:
-    """One list per organization, in COLUMNS order, with a fixed number of queries per chunk."""
-    queryset = queryset.select_related("tier").prefetch_related("thematic_areas", "populations")
-    for org in queryset.iterator(chunk_size=CHUNK):
-        yield [
-            org.name,
-            org.acronym,
-            org.sector,
-            org.tier.number if org.tier else "",
-            org.status,
-            _iso(org.participation_start),
-            _iso(org.participation_end),
-            org.legal_form,
-            org.rfc,
-            org.cluni,
-            "yes" if org.authorized_donee else "no",
-            org.founded or "",
-            org.state,
-            org.municipality,
-            ";".join(t.code for t in org.thematic_areas.all()),
-            ";".join(p.code for p in org.populations.all()),
-            org.staff_range,
-            org.budget_range,
-            org.mission,
-            org.email,
-            org.phone,
-            org.website,
-        ]
+    """One list per organization, in COLUMNS order: one query streams the organizations, two
+    more per chunk of CHUNK read their themes and populations.
+
+    Plain values, not model instances: an instance per organization and the prefetch of its
+    themes and populations were two thirds of an export's time (8.2 s profiled for 10,000
+    organizations, run by the worker while staff browse)."""
+    rows = queryset.values_list(*FIELDS)
+    for chunk in _chunks(rows.iterator(chunk_size=CHUNK), CHUNK):
+        ids = [values[0] for values in chunk]
+        themes = _codes_by_organization(ThematicArea, ids)
+        populations = _codes_by_organization(Population, ids)
+        for values in chunk:
+            org = dict(zip(FIELDS, values, strict=True))
+            yield [
+                org["name"],
+                org["acronym"],
+                org["sector"],
+                "" if org["tier__number"] is None else org["tier__number"],
+                org["status"],
+                _iso(org["participation_start"]),
+                _iso(org["participation_end"]),
+                org["legal_form"],
+                org["rfc"],
+                org["cluni"],
+                "yes" if org["authorized_donee"] else "no",
+                org["founded"] or "",
+                org["state"],
+                org["municipality"],
+                ";".join(themes.get(org["pk"], ())),
+                ";".join(populations.get(org["pk"], ())),
+                org["staff_range"],
+                org["budget_range"],
+                org["mission"],
+                org["email"],
+                org["phone"],
+                org["website"],
+            ]
+
+
+def _chunks(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _codes_by_organization(model, ids: list[int]) -> dict[int, list[str]]:
+    """Each organization's codes of `model` (themes or populations), in the model's order."""
+    codes: dict[int, list[str]] = {}
+    linked = model.objects.filter(organizations__in=ids).values_list("organizations", "code")
+    for organization_id, code in linked:
+        codes.setdefault(organization_id, []).append(code)
+    return codes
 
 
 def _iso(value) -> str:

@@ -165,3 +165,36 @@ def test_safe_cell_neutralizes_formulas_but_not_phone_numbers(value, cell):
     from organizations.columns import safe_cell
 
     assert safe_cell(value) == cell
+
+
+def test_rows_carry_each_organization_s_codes_across_chunks(
+    cast, monkeypatch, django_assert_num_queries
+):
+    """Themes and populations are read per chunk of organizations (two queries a chunk, after
+    the one that streams the organizations), each organization getting its own codes in the
+    themes' order, whatever the chunk."""
+    from organizations import exports
+    from organizations.models import Organization, Population
+
+    monkeypatch.setattr(exports, "CHUNK", 2)
+    youth, women = Population.objects.order_by("code")[:2]
+    themes = list(ThematicArea.objects.order_by("code")[:3])
+    make_organization("Zz A", thematic_areas=themes[:2], populations=[youth, women], tier=None)
+    make_organization("Zz B")
+    make_organization("Zz C", thematic_areas=themes[2:], founded=1999)
+    listed = Organization.objects.filter(name__startswith="Zz").order_by("name")
+
+    with django_assert_num_queries(1 + 2 * 2):  # two chunks
+        rows = {row[0]: row for row in exports.export_rows(listed)}
+
+    expected = {
+        name: [t.code for t in ThematicArea.objects.filter(organizations__name=name)]
+        for name in rows
+    }
+    assert {name: row[14] for name, row in rows.items()} == {
+        name: ";".join(codes) for name, codes in expected.items()
+    }
+    assert rows["Zz A"][14].count(";") == 1 and rows["Zz B"][14] == ""
+    assert rows["Zz A"][15] == f"{youth.code};{women.code}" and rows["Zz C"][15] == ""
+    assert rows["Zz A"][3] == "" and rows["Zz C"][11] == 1999
+    assert len(rows["Zz A"]) == len(COLUMNS)
