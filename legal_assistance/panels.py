@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
-
 from csa_portal.panels import register_panel
 from organizations.models import Membership
 
@@ -28,7 +26,7 @@ def organization_legal(request, organization) -> dict | None:
             ]
         ).order_by("-opened_on", "-id")[: OPEN_SHOWN + 1]
     )
-    counts = dict(organization.legal_cases.values_list("status").annotate(n=Count("id")).order_by())
+    counts = organization.legal_cases.count_by_status()
     checklist = organization_checklist(organization)
     return {
         "cases": cases[:OPEN_SHOWN],
@@ -75,14 +73,9 @@ def leader_cases(request) -> dict | None:
 def coordinator_desk(request) -> dict | None:
     if not request.user.is_legal_coordinator:
         return None
-    counts = dict(
-        LegalCase.objects.filter(
-            status__in=[CaseStatus.REQUESTED, CaseStatus.ACCEPTED, CaseStatus.MATCHED]
-        )
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    counts = LegalCase.objects.filter(
+        status__in=[CaseStatus.REQUESTED, CaseStatus.ACCEPTED, CaseStatus.MATCHED]
+    ).count_by_status()
     return {
         "to_triage": counts.get(CaseStatus.REQUESTED, 0),
         "to_match": counts.get(CaseStatus.ACCEPTED, 0),

@@ -50,6 +50,10 @@ class LegalCaseQuerySet(models.QuerySet["LegalCase"]):
     def for_lists(self) -> LegalCaseQuerySet:
         return self.select_related("organization__tier", "firm")
 
+    def count_by_status(self) -> dict[str, int]:
+        """{status: number of cases}, in one grouped query."""
+        return dict(self.order_by().values_list("status").annotate(n=models.Count("pk")))
+
 
 class LegalCase(models.Model):
     """A CSO's request for pro bono help, from triage to a matched firm and an outcome.

@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import (
     Case,
-    Count,
     DecimalField,
     F,
     IntegerField,
@@ -61,9 +60,7 @@ def desk(request):
     and a link to all of them in the case list: the queues grow with the program (a hundred
     requests to triage at 10,000 organizations)."""
     require_coordinator(request)
-    counts = dict(
-        LegalCase.objects.order_by().values_list("status").annotate(n=Count("pk")).order_by()
-    )
+    counts = LegalCase.objects.count_by_status()
     waiting = list(
         LegalCase.objects.for_lists()
         .filter(status__in=DESK_QUEUES)
