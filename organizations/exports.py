@@ -14,29 +14,9 @@ from .models import Organization, Population, ThematicArea
 CHUNK = 2000
 
 
-FIELDS = (
-    "pk",
-    "name",
-    "acronym",
-    "sector",
-    "tier__number",
-    "status",
-    "participation_start",
-    "participation_end",
-    "legal_form",
-    "rfc",
-    "cluni",
-    "authorized_donee",
-    "founded",
-    "state",
-    "municipality",
-    "staff_range",
-    "budget_range",
-    "mission",
-    "email",
-    "phone",
-    "website",
-)
+# Columns read from the organization's field of the same name; the others are worked out below.
+_DERIVED = {"tier", "themes", "populations"}
+FIELDS = tuple(column for column in COLUMNS if column not in _DERIVED)
 
 
 def export_rows(queryset: QuerySet[Organization]) -> Iterator[list]:
@@ -46,37 +26,23 @@ def export_rows(queryset: QuerySet[Organization]) -> Iterator[list]:
     Plain values, not model instances: an instance per organization and the prefetch of its
     themes and populations were two thirds of an export's time (8.2 s profiled for 10,000
     organizations, run by the worker while staff browse)."""
-    rows = queryset.values_list(*FIELDS)
+    rows = queryset.values_list("pk", "tier__number", *FIELDS)
     for chunk in _chunks(rows.iterator(chunk_size=CHUNK), CHUNK):
         ids = [values[0] for values in chunk]
         themes = _codes_by_organization(ThematicArea, ids)
         populations = _codes_by_organization(Population, ids)
-        for values in chunk:
+        for pk, tier, *values in chunk:
             org = dict(zip(FIELDS, values, strict=True))
-            yield [
-                org["name"],
-                org["acronym"],
-                org["sector"],
-                "" if org["tier__number"] is None else org["tier__number"],
-                org["status"],
-                _iso(org["participation_start"]),
-                _iso(org["participation_end"]),
-                org["legal_form"],
-                org["rfc"],
-                org["cluni"],
-                "yes" if org["authorized_donee"] else "no",
-                org["founded"] or "",
-                org["state"],
-                org["municipality"],
-                ";".join(themes.get(org["pk"], ())),
-                ";".join(populations.get(org["pk"], ())),
-                org["staff_range"],
-                org["budget_range"],
-                org["mission"],
-                org["email"],
-                org["phone"],
-                org["website"],
-            ]
+            org.update(
+                tier="" if tier is None else tier,
+                participation_start=_iso(org["participation_start"]),
+                participation_end=_iso(org["participation_end"]),
+                authorized_donee="yes" if org["authorized_donee"] else "no",
+                founded=org["founded"] or "",
+                themes=";".join(themes.get(pk, ())),
+                populations=";".join(populations.get(pk, ())),
+            )
+            yield [org[column] for column in COLUMNS]
 
 
 def _chunks(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
