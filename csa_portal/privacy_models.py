@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .languages import in_spanish
 
 
 class PrivacyNoticeQuerySet(models.QuerySet["PrivacyNotice"]):
@@ -44,11 +46,11 @@ class PrivacyNotice(models.Model):
 
     @property
     def full_text(self) -> str:
-        return self.full_en if translation.get_language() == "en" else self.full_es
+        return self.full_es if in_spanish() else self.full_en
 
     @property
     def short_text(self) -> str:
-        return self.short_en if translation.get_language() == "en" else self.short_es
+        return self.short_es if in_spanish() else self.short_en
 
 
 class NoticeAcceptance(models.Model):

@@ -15,9 +15,9 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from csa_portal.languages import active_code
 from csa_portal.table_versions import kept_until_written
 from organizations.geo import MexicanState
 
@@ -113,11 +113,10 @@ def _label(name: str, row: dict) -> tuple[object, str]:
         code = row["grant__organization__state"]
         return code, str(dict(MexicanState.choices).get(code, code))
     if name == "theme":
-        spanish = (get_language() or "es").startswith("es")
         code = row["grant__application__theme__code"]
         if not code:
             return "", str(_("No theme"))
-        return code, row[f"grant__application__theme__name_{'es' if spanish else 'en'}"]
+        return code, row[f"grant__application__theme__name_{active_code()}"]
     if name == "kind":
         kind = row["grant__application__kind"]
         return kind, str(dict(GrantApplication.Kind.choices).get(kind, kind))

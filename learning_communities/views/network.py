@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from csa_portal.languages import in_spanish
 from csa_portal.rendering import render
 from csa_portal.table_versions import kept_until_written
 
@@ -83,7 +83,7 @@ def program_communities() -> list[dict]:
     subqueries per community) are kept until a community, membership, event or tier is
     written; each view only picks the tier's name in its language and writes the links."""
     rows = kept_until_written("learning_communities:program-communities", program_community_rows)
-    spanish = (get_language() or "es").startswith("es")
+    spanish = in_spanish()
     detail_link = link_maker("learning_communities:detail")
     return [
         {

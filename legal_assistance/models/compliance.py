@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from csa_portal.languages import in_spanish
 from organizations.models import Organization
 
 from .cases import LegalCase
@@ -42,11 +42,11 @@ class ComplianceItem(models.Model):
 
     @property
     def text(self) -> str:
-        return self.text_es if (get_language() or "es").startswith("es") else self.text_en
+        return self.text_es if in_spanish() else self.text_en
 
     @property
     def guidance(self) -> str:
-        return self.guidance_es if (get_language() or "es").startswith("es") else self.guidance_en
+        return self.guidance_es if in_spanish() else self.guidance_en
 
     def applies_by_default(self, organization: Organization) -> bool:
         if self.applies_to == self.AppliesTo.AUTHORIZED_DONEE:

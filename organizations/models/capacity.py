@@ -9,15 +9,15 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from csa_portal.languages import active_code
 
 from .profiles import Organization, Tier
 
 
 def _in_language(obj, stem: str) -> str:
-    spanish = (get_language() or "es").startswith("es")
-    return getattr(obj, f"{stem}_es" if spanish else f"{stem}_en") or getattr(obj, f"{stem}_en")
+    return getattr(obj, f"{stem}_{active_code()}") or getattr(obj, f"{stem}_en")
 
 
 class FrameworkQuerySet(models.QuerySet["Framework"]):
@@ -147,8 +147,7 @@ class Indicator(models.Model):
 
     def descriptor(self, level: int) -> str:
         entry = self.descriptors.get(str(level)) or {}
-        spanish = (get_language() or "es").startswith("es")
-        return entry.get("es" if spanish else "en") or entry.get("en", "")
+        return entry.get(active_code()) or entry.get("en", "")
 
 
 class AssessmentQuerySet(models.QuerySet["Assessment"]):

@@ -7,8 +7,9 @@ from django.db import models
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from csa_portal.languages import in_spanish
 
 from ..geo import MexicanState
 from ..validators import validate_cluni, validate_rfc
@@ -24,7 +25,7 @@ class BilingualName(models.Model):
         abstract = True
 
     def __str__(self) -> str:
-        return self.name_es if (get_language() or "es").startswith("es") else self.name_en
+        return self.name_es if in_spanish() else self.name_en
 
 
 class Tier(BilingualName):
