@@ -9,7 +9,7 @@ three actions. The last step scores everything with the set-based recompute.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -257,7 +257,10 @@ def _insert_ratings(ctx: ScaleContext, first: int, last: int, now) -> int:
 
 def _build_plans(ctx: ScaleContext, assessments: list[Assessment], staff: User | None) -> None:
     rng = ctx.rng
-    now = timezone.now()
+    # Agreed a month after the OPI baseline, before the actions start: so CBLD-9 counts the
+    # plans in fiscal years 2023-2025 (agreed "now", they counted in none of them and its page
+    # was measured on four organizations).
+    agreed_at = timezone.make_aware(datetime(2023, 5, 15, 10))
     opi_areas = list(
         Area.objects.filter(framework__code="opi").order_by("position").values_list("pk", flat=True)
     )
@@ -282,9 +285,9 @@ def _build_plans(ctx: ScaleContext, assessments: list[Assessment], staff: User |
                 assessment=a,
                 title="Performance improvement plan 2023-2025",
                 cso_agreed_by_id=leaders.get(a.organization_id),
-                cso_agreed_at=now,
+                cso_agreed_at=agreed_at,
                 staff_agreed_by=staff,
-                staff_agreed_at=now,
+                staff_agreed_at=agreed_at,
                 last_change_by_side="staff",
             )
             for a in baselines

@@ -1,13 +1,21 @@
 """CBLD-9 per fiscal year: a page for staff and its export with the organizations behind it."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from csa_portal.rendering import render
 
 from ..access import require_directory_access
-from ..cbld9 import available_years, cbld9_report, fiscal_year_of
+from ..cbld9 import (
+    ROWS_PER_PAGE,
+    available_years,
+    cbld9_report,
+    cbld9_summary,
+    fiscal_year_of,
+    rows_for_page,
+)
 from ..tabular import table_response
 
 EXPORT_COLUMNS = [
@@ -36,11 +44,12 @@ def _chosen_year(request, years: list[int]) -> int:
 def cbld9_page(request):
     require_directory_access(request)
     years = available_years()
-    report = cbld9_report(_chosen_year(request, years))
+    report = cbld9_summary(_chosen_year(request, years))
+    page = Paginator(report.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "organizations/cbld9.html",
-        {"report": report, "years": years, "rows": report.rows()},
+        {"report": report, "years": years, "page": page, "rows": rows_for_page(page.object_list)},
     )
 
 

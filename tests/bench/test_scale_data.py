@@ -22,6 +22,7 @@ from legal_assistance.models import (
     LegalCase,
     OrganizationCompliance,
 )
+from organizations.cbld9 import cbld9_report
 from organizations.models import (
     Action,
     AreaScore,
@@ -107,6 +108,8 @@ def test_plans_grants_cases_and_communities_point_at_consistent_rows(scale_progr
     for plan in plans:
         assert plan.assessment.organization_id == plan.organization_id
         assert plan.is_agreed
+    # Agreed and pursued within the data's fiscal years, so CBLD-9 is measured on them all.
+    assert cbld9_report(2025).denominator == plans.count()
     assert Goal.objects.count() == 2 * plans.count()
     assert not Action.objects.exclude(goal__plan=F("plan")).exists()
 

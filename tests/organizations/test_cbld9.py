@@ -5,6 +5,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,17 +14,22 @@ from django.utils import translation
 from organizations.cbld9 import (
     available_years,
     cbld9_report,
+    cbld9_summary,
     fiscal_year_bounds,
     fiscal_year_of,
 )
-from organizations.models import Action, Assessment, ImprovementPlan, Tier
+from organizations.models import Action, Assessment, ImprovementPlan, Organization, Tier
 from organizations.scoring import recompute_scores
 from organizations.services.plans import create_plan, save_action, save_goal
 from tests.capacity_helpers import make_framework, validated_assessment
 from tests.personas import make_organization, speak_english
+from tests.query_counts import LOGGED_IN
 
 pytestmark = pytest.mark.django_db
 MEXICO = ZoneInfo("America/Mexico_City")
+# + the fiscal years, the report's four (a test's own writes are never kept within its
+# transaction, so this is a first view's count), one page of organizations.
+CBLD9_QUERIES = LOGGED_IN + 6
 
 
 @pytest.fixture
@@ -265,3 +271,89 @@ def test_the_page_is_in_spanish_by_default(cast, perf, cap, client_for):
 
     assert "Año fiscal" in html
     assert "solo tiene evaluaciones con instrumentos de capacidad" in html
+
+
+def pursued_and_improved(cast, perf, name: str):
+    org = make_organization(name)
+    baseline = assess(org, perf, date(2017, 3, 1), 2, cast)
+    assess(org, perf, date(2018, 3, 1), 3, cast)
+    plan_for(baseline, cast, agreed_on=date(2017, 4, 1), started_on=date(2017, 4, 2))
+    return org
+
+
+def test_the_page_lists_the_organizations_fifty_at_a_time(cast, perf, client_for, monkeypatch):
+    """The figures count every organization; the list shows one page of them, in name order,
+    and its links keep the chosen year."""
+    monkeypatch.setattr("organizations.views.cbld9.ROWS_PER_PAGE", 2)
+    for name in ("Carmen", "Alba", "Beto"):
+        pursued_and_improved(cast, perf, name)
+    recompute_scores()
+    client = client_for(cast.staff)
+
+    first = client.get(reverse("organizations:cbld9"), {"year": 2018})
+    second = client.get(reverse("organizations:cbld9"), {"year": 2018, "page": 2})
+
+    assert first.context["report"].denominator == 3
+    assert [r["organization"].name for r in first.context["rows"]] == ["Alba", "Beto"]
+    assert [r["organization"].name for r in second.context["rows"]] == ["Carmen"]
+    assert all(r["improved"] for r in first.context["rows"] + second.context["rows"])
+    assert 'href="?year=2018&amp;page=2"' in first.content.decode()
+    assert "Carmen" not in first.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_summary_is_kept_until_a_plan_or_score_is_written(
+    cast, perf, django_assert_num_queries
+):
+    cache.clear()
+    pursued_and_improved(cast, perf, "Primera")
+    recompute_scores()
+    assert cbld9_summary(2018).denominator == 1
+    with django_assert_num_queries(0):
+        assert cbld9_summary(2018).denominator == 1
+
+    pursued_and_improved(cast, perf, "Segunda")
+    recompute_scores()
+    summary = cbld9_summary(2018)
+
+    assert (summary.numerator, summary.denominator) == (2, 2)
+    assert len(summary.rows) == 2
+
+
+def test_the_summary_keeps_the_breakdowns_in_each_language(cast, perf):
+    tier = Tier.objects.get(number=1)
+    org = pursued_and_improved(cast, perf, "Bilingüe")
+    Organization.objects.filter(pk=org.pk).update(tier=tier, state="SON")
+    recompute_scores()
+    with translation.override("en"):
+        english = {(r.dimension, r.label) for r in cbld9_summary(2018).breakdowns}
+        tier_en = str(tier)
+    with translation.override("es"):
+        spanish = {(r.dimension, r.label) for r in cbld9_summary(2018).breakdowns}
+        tier_es = str(tier)
+
+    assert {("Tier", tier_en), ("Organization type", "Civil society organization")} <= english
+    assert {
+        ("Nivel", tier_es),
+        ("Tipo de organización", "Organización de la sociedad civil (OSC)"),
+    } <= spanish
+
+
+@pytest.mark.usefixtures("page_cache_off")
+def test_the_page_runs_a_fixed_number_of_queries_whatever_the_organizations(cast, perf, client_for):
+    client = client_for(cast.staff)
+    url = reverse("organizations:cbld9") + "?year=2018"
+
+    def queries_after(count: int, start: int) -> int:
+        for i in range(start, start + count):
+            pursued_and_improved(cast, perf, f"Org {i:03d}")
+        recompute_scores()
+        client.get(url)  # the summary is kept from here on
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return len(context)
+
+    small = queries_after(2, 0)
+    large = queries_after(60, 2)
+
+    assert small == large == CBLD9_QUERIES
