@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import F
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -78,14 +79,20 @@ def program_community_rows() -> list[tuple]:
     )
 
 
-def program_communities() -> list[dict]:
-    """Every community with its tier and counts, for the program view. The rows (two counting
-    subqueries per community) are kept until a community, membership, event or tier is
-    written; each view only picks the tier's name in its language and writes the links."""
+# The program view lists communities a page at a time: 170 at the standard size, and one per
+# 60 organizations as the program grows.
+COMMUNITIES_PER_PAGE = 50
+
+
+def program_communities(number) -> tuple[Page, list[dict]]:
+    """One page of every community with its tier and counts, for the program view. The rows
+    (two counting subqueries per community) are kept until a community, membership, event or
+    tier is written; each view picks its page, the tier's name in its language and the links."""
     rows = kept_until_written("learning_communities:program-communities", program_community_rows)
+    page = Paginator(rows, COMMUNITIES_PER_PAGE).get_page(number)
     spanish = in_spanish()
     detail_link = link_maker("learning_communities:detail")
-    return [
+    return page, [
         {
             "pk": pk,
             "name": name,
@@ -94,7 +101,7 @@ def program_communities() -> list[dict]:
             "members_count": members,
             "events_count": events,
         }
-        for pk, name, tier_en, tier_es, members, events in rows
+        for pk, name, tier_en, tier_es, members, events in page.object_list
     ]
 
 
@@ -106,13 +113,14 @@ def program(request):
     # Two grouped scans of every event and agenda item of the program, kept until one is
     # written (the figures are numbers: the labels come with the chart).
     rows = kept_until_written("learning_communities:program-power-shift", program_power_shift)
-    communities = program_communities()
+    page, communities = program_communities(request.GET.get("page"))
     start, end = default_program_period()
     return render(
         request,
         "learning_communities/program.html",
         {
             "communities": communities,
+            "page": page,
             "power_shift": rows,
             "power_chart": power_chart(rows, power_chart_labels()),
             **snapshot_context(reads.latest_snapshot(None)),

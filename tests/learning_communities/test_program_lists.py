@@ -31,8 +31,8 @@ from .helpers import community, event, join
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off")]
 
 
-def program_rows(client) -> list[tuple]:
-    response = client.get(reverse("learning_communities:program"))
+def program_rows(client, **query) -> list[tuple]:
+    response = client.get(reverse("learning_communities:program"), query)
     assert response.status_code == 200
     return [
         (c["name"], c["tier"], c["members_count"], c["events_count"], c["url"])
@@ -60,6 +60,21 @@ def test_the_program_view_lists_the_communities_as_they_are_now(cast, client_for
         ("Comunidad Norte", tier.name_en, 1, 1, north.get_absolute_url()),
         ("Comunidad Sur", "", 2, 0, south.get_absolute_url()),
     ]
+
+
+def test_the_program_view_lists_the_communities_a_page_at_a_time(cast, client_for, monkeypatch):
+    monkeypatch.setattr("learning_communities.views.network.COMMUNITIES_PER_PAGE", 2)
+    for name in ("Comunidad C", "Comunidad A", "Comunidad B"):
+        community(name, tier=None)
+    client = client_for(cast.staff)
+
+    first = client.get(reverse("learning_communities:program"))
+
+    assert [row[0] for row in program_rows(client)] == ["Comunidad A", "Comunidad B"]
+    assert [row[0] for row in program_rows(client, page=2)] == ["Comunidad C"]
+    assert 'href="?page=2"' in first.content.decode()
+    # A page number past the end shows the last page, as the other lists do.
+    assert [row[0] for row in program_rows(client, page=9)] == ["Comunidad C"]
 
 
 def test_the_home_panel_shows_each_communitys_next_event(cast, rf):
