@@ -528,7 +528,9 @@ def test_an_invitation_refuses_mismatched_passwords(client, db):
 
 def test_email_goes_to_the_console_unless_a_host_is_configured(monkeypatch, tmp_path):
     default = load_settings(monkeypatch, tmp_path)
-    assert default.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
+    assert default.MAILERS == {
+        "default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    }
 
     configured = load_settings(
         monkeypatch,
@@ -539,18 +541,34 @@ def test_email_goes_to_the_console_unless_a_host_is_configured(monkeypatch, tmp_
         EMAIL_HOST_PASSWORD="secret",
         EMAIL_USE_TLS="false",
     )
-    assert configured.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
-    assert configured.EMAIL_HOST == "smtp.example.org"
-    assert configured.EMAIL_PORT == 2525
-    assert configured.EMAIL_HOST_USER == "portal"
-    assert configured.EMAIL_HOST_PASSWORD == "secret"
-    assert configured.EMAIL_USE_TLS is False
+    assert configured.MAILERS["default"] == {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": "smtp.example.org",
+            "port": 2525,
+            "username": "portal",
+            "password": "secret",
+            "use_tls": False,
+        },
+    }
 
 
 def test_smtp_defaults_to_the_submission_port_with_tls(monkeypatch, tmp_path):
     configured = load_settings(monkeypatch, tmp_path, EMAIL_HOST="smtp.example.org")
-    assert configured.EMAIL_PORT == 587
-    assert configured.EMAIL_USE_TLS is True
+    options = configured.MAILERS["default"]["OPTIONS"]
+    assert (options["port"], options["use_tls"]) == (587, True)
+
+
+def test_the_configured_mailer_is_the_one_django_sends_with(settings):
+    """The OPTIONS are the SMTP backend's own argument names (a wrong one fails here)."""
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "smtp.example.org", "port": 2525, "use_tls": False},
+        }
+    }
+    mailer = mail.mailers.default
+    assert (mailer.host, mailer.port, mailer.use_tls) == ("smtp.example.org", 2525, False)
 
 
 # --- Security headers ----------------------------------------------------------------------
