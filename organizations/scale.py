@@ -10,6 +10,7 @@ three actions. The last step scores everything with the set-based recompute.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -260,7 +261,7 @@ def _build_plans(ctx: ScaleContext, assessments: list[Assessment], staff: User |
     # Agreed a month after the OPI baseline, before the actions start: so CBLD-9 counts the
     # plans in fiscal years 2023-2025 (agreed "now", they counted in none of them and its page
     # was measured on four organizations).
-    agreed_at = timezone.make_aware(datetime(2023, 5, 15, 10))
+    agreed_at = datetime(2023, 5, 15, 10, tzinfo=ZoneInfo(settings.TIME_ZONE))
     opi_areas = list(
         Area.objects.filter(framework__code="opi").order_by("position").values_list("pk", flat=True)
     )
