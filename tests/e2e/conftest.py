@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 import csa_portal.tasks
 from csa_portal import jobs
@@ -59,6 +60,21 @@ def _e2e_services() -> None:
         host, port = database.get("HOST") or "127.0.0.1", int(database.get("PORT") or 5432)
         if not _reachable(host, port):
             unavailable(f"PostgreSQL is not reachable at {host}:{port}")
+
+
+@pytest.fixture(scope="session")
+def playwright(playwright) -> Iterator:
+    """pytest-playwright's Playwright, and the database connections opened while it ran closed
+    before it stops.
+
+    Django keeps each thread's connections in asgiref's Local, which keeps them per context
+    while an event loop runs in the thread; Playwright's sync API keeps its loop running from
+    its start to its stop. So every test from the first browser test on (transactional tests
+    of other folders too) used a second connection, which nothing closed: pytest-django then
+    could not drop the test database ("being accessed by other users"). Closed here, while
+    the loop still runs, it is that connection that closes."""
+    yield playwright
+    connections.close_all()
 
 
 @pytest.fixture(scope="session")
