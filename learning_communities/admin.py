@@ -170,7 +170,7 @@ class CollaborationAdmin(admin.ModelAdmin):
 class NetworkSnapshotAdmin(admin.ModelAdmin):
     list_display = ["__str__", "community", "on", "compared_to", "computed_at"]
     search_fields = ["community__name"]
-    readonly_fields = ["data", "comparison", "svg"]
+    readonly_fields = ["overview", "data", "comparison", "svg", "svg_before"]
 
     def has_add_permission(self, request) -> bool:
         return False  # computed by the network job

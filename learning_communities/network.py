@@ -316,6 +316,55 @@ def drawn_actors(actors: list[dict]) -> list[dict]:
     return sorted(actors, key=lambda a: (-a["degree"], a["name"], a["id"]))[:DRAWN_ACTORS]
 
 
+def drawing_layout(after: dict, before: dict | None = None) -> list[dict]:
+    """The actors to lay out the drawings of a network (and of its earlier date) with: those
+    of either date, each with the higher of its two degrees, capped to the most connected
+    (drawn_actors). Both drawings then share their positions and can be compared by eye."""
+    if before is None:
+        return drawn_actors(after["actors"])
+    union = {a["id"]: a for a in before["actors"] + after["actors"]}
+    degrees = {a["id"]: a["degree"] for a in after["actors"]}
+    return drawn_actors(
+        [{**a, "degree": max(a["degree"], degrees.get(a["id"], 0))} for a in union.values()]
+    )
+
+
+# The pages list this many actors of a network, the most connected first.
+LISTED_ACTORS = 15
+
+
+def overview(data: dict, comparison: dict, *, drawn: int) -> dict:
+    """What the pages show of a network and its change: counts, never lists that grow with the
+    program (those stay in the snapshot's data and comparison, for the admin)."""
+    summary = data["summary"]
+    return {
+        "summary": {
+            **{
+                key: summary[key]
+                for key in ("actors", "ties", "density", "components", "largest_component")
+            },
+            "isolated_csos": len(summary["isolated_csos"]),
+        },
+        "actors": [
+            {key: a[key] for key in ("name", "degree", "betweenness")}
+            for a in data["actors"][:LISTED_ACTORS]
+        ],
+        "betweenness_pivots": data.get("betweenness_pivots"),
+        "drawn_actors": drawn,
+        "comparison": {
+            **{
+                key: comparison[key]
+                for key in ("from", "to", "components_before", "components_after")
+            },
+            "components_merged": comparison["components_merged"],
+            "new_ties": len(comparison["new_ties"]),
+            "newly_connected_csos": len(comparison["newly_connected_csos"]),
+        }
+        if comparison
+        else {},
+    }
+
+
 def draw_svg(data: dict, *, layout_actors: list[dict] | None = None) -> str:
     """The network as SVG markup with presentation attributes only (no style, no script).
 

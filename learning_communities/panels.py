@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Subquery
 from django.utils import timezone
 
 from csa_portal.panels import register_panel
 
-from .models import AgendaItem, CommunityMembership, LearningCommunity, NetworkSnapshot
+from .models import (
+    AgendaItem,
+    CommunityMembership,
+    LearningCommunity,
+    NetworkPosition,
+    NetworkSnapshot,
+)
 
 
 def organization_communities(request, organization) -> dict | None:
@@ -21,18 +27,24 @@ def organization_communities(request, organization) -> dict | None:
         .select_related("community__tier")
         .order_by(F("left_on").asc(nulls_first=True), "community__name")
     )
-    snapshot = (
-        NetworkSnapshot.objects.filter(community__isnull=True)
-        .order_by("-computed_at", "-id")
+    latest = NetworkSnapshot.objects.filter(community__isnull=True).order_by("-computed_at", "-id")
+    found = (
+        NetworkPosition.objects.filter(
+            organization=organization, snapshot=Subquery(latest.values("pk")[:1])
+        )
+        .select_related("snapshot")
+        .only("rank", "degree", "betweenness", "snapshot__on", "snapshot__overview")
         .first()
     )
     position = None
-    if snapshot is not None:
-        actors = snapshot.data.get("actors", [])
-        for rank, actor in enumerate(actors, start=1):
-            if actor["id"] == organization.pk:
-                position = {**actor, "rank": rank, "of": len(actors), "on": snapshot.on}
-                break
+    if found is not None:
+        position = {
+            "rank": found.rank,
+            "of": found.snapshot.overview["summary"]["actors"],
+            "degree": found.degree,
+            "betweenness": found.betweenness,
+            "on": found.snapshot.on,
+        }
     if not memberships and position is None:
         return None
     return {"memberships": memberships, "position": position}

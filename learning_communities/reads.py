@@ -89,8 +89,13 @@ def outcomes(queryset) -> list[Outcome]:
 
 
 def latest_snapshot(community: LearningCommunity | None) -> NetworkSnapshot | None:
+    """The newest snapshot, without its full network and comparison (megabytes for the
+    program): the pages show its overview and drawings."""
     return (
-        NetworkSnapshot.objects.filter(community=community).order_by("-computed_at", "-id").first()
+        NetworkSnapshot.objects.filter(community=community)
+        .defer("data", "comparison")
+        .order_by("-computed_at", "-id")
+        .first()
     )
 
 

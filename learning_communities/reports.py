@@ -73,15 +73,8 @@ def _network_section(community: LearningCommunity | None, start: date, end: date
     # counts, components and the drawing, so its (costly) betweenness is not computed.
     before = network.compute(start, community, with_betweenness=False)
     after = network.compute(end, community)
-    union = {a["id"]: a for a in before["actors"] + after["actors"]}
-    # Both dates share one layout; a large network draws its most connected actors only.
-    degrees = {a["id"]: a for a in after["actors"]}
-    layout_actors = network.drawn_actors(
-        [
-            {**a, "degree": max(a["degree"], degrees.get(a["id"], a)["degree"])}
-            for a in union.values()
-        ]
-    )
+    union = {a["id"] for a in before["actors"] + after["actors"]}
+    layout_actors = network.drawing_layout(after, before)
     sectors = dict(Sector.choices)
     return {
         "start": before["summary"],

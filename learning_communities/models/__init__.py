@@ -7,7 +7,7 @@ from .communities import (
     LearningCommunity,
 )
 from .events import AgendaItem, Attendance, Event, EventNote, Facilitator, FollowUpAction
-from .reports import NetworkSnapshot, Report
+from .reports import NetworkPosition, NetworkSnapshot, Report
 from .results import (
     Alliance,
     Collaboration,
@@ -33,6 +33,7 @@ __all__ = [
     "GoalProgress",
     "KeyIssue",
     "LearningCommunity",
+    "NetworkPosition",
     "NetworkSnapshot",
     "Outcome",
     "Report",

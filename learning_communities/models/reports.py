@@ -28,7 +28,12 @@ class NetworkSnapshot(models.Model):
     compared_to = models.DateField(_("compared with"), null=True, blank=True)
     data = models.JSONField(_("network"), default=dict)
     comparison = models.JSONField(_("comparison"), default=dict, blank=True)
+    # What the pages show (network.overview): counts and the first actors, a few kilobytes
+    # whatever the size of the network. The program's `data` and `comparison` are megabytes at
+    # 10,000 organizations, read only by the admin; the pages never load them.
+    overview = models.JSONField(_("overview"), default=dict, blank=True)
     svg = models.TextField(_("drawing"), blank=True)
+    svg_before = models.TextField(_("drawing at the earlier date"), blank=True)
     computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
 
     class Meta:
@@ -40,6 +45,33 @@ class NetworkSnapshot(models.Model):
     def __str__(self) -> str:
         scope = self.community or _("program")
         return f"{scope} · {self.on}"
+
+
+class NetworkPosition(models.Model):
+    """An organization's place in a snapshot's network: its page reads this one row rather
+    than the snapshot's list of every actor."""
+
+    snapshot = models.ForeignKey(
+        NetworkSnapshot, on_delete=models.CASCADE, related_name="positions"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    rank = models.PositiveIntegerField()  # 1: the most ties (then by name), as the lists show
+    degree = models.PositiveIntegerField()
+    betweenness = models.FloatField()
+
+    class Meta:
+        verbose_name = _("network position")
+        verbose_name_plural = _("network positions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "snapshot"], name="network_position_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot} · {self.rank}"
 
 
 class Report(models.Model):

@@ -13,7 +13,7 @@ from csa_portal.models import Job, User
 from .. import network
 from ..errors import CommunityError
 from ..files import remove_report_file, report_path, save_report_file
-from ..models import LearningCommunity, NetworkSnapshot, Report
+from ..models import LearningCommunity, NetworkPosition, NetworkSnapshot, Report
 
 NETWORK_JOB = "learning_communities.network"
 COMMUNITY_REPORT_JOB = "learning_communities.community_report"
@@ -29,22 +29,42 @@ def _check_period(start: date, end: date) -> None:
 def compute_network_snapshot(
     *, community: LearningCommunity | None, on: date, compared_to: date | None = None
 ) -> NetworkSnapshot:
-    """Compute and keep the network on `on` (and its change since `compared_to`)."""
+    """Compute and keep the network on `on` (and its change since `compared_to`), with what
+    the pages read of it: the overview, the drawings (of its most connected actors) and each
+    organization's position."""
     after = network.compute(on, community)
-    comparison, layout_actors = {}, None
-    if compared_to is not None:
-        before = network.compute(compared_to, community)
-        comparison = network.compare(before, after)
-        layout_actors = list({a["id"]: a for a in before["actors"] + after["actors"]}.values())
-        comparison["svg_before"] = network.draw_svg(before, layout_actors=layout_actors)
-    return NetworkSnapshot.objects.create(
+    # The earlier date gives the comparison and its drawing: counts, ties and components, not
+    # its (costly) betweenness.
+    before = (
+        network.compute(compared_to, community, with_betweenness=False)
+        if compared_to is not None
+        else None
+    )
+    comparison = network.compare(before, after) if before is not None else {}
+    layout_actors = network.drawing_layout(after, before)
+    snapshot = NetworkSnapshot.objects.create(
         community=community,
         on=on,
         compared_to=compared_to,
         data=after,
         comparison=comparison,
+        overview=network.overview(after, comparison, drawn=len(layout_actors)),
         svg=network.draw_svg(after, layout_actors=layout_actors),
+        svg_before=(
+            network.draw_svg(before, layout_actors=layout_actors) if before is not None else ""
+        ),
     )
+    NetworkPosition.objects.bulk_create(
+        NetworkPosition(
+            snapshot=snapshot,
+            organization_id=actor["id"],
+            rank=rank,
+            degree=actor["degree"],
+            betweenness=actor["betweenness"],
+        )
+        for rank, actor in enumerate(after["actors"], start=1)
+    )
+    return snapshot
 
 
 def start_network_job(

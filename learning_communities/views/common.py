@@ -38,12 +38,15 @@ def snapshot_context(snapshot) -> dict:
     """The drawings are our own markup (names escaped when drawn): safe to show inline."""
     if snapshot is None:
         return {"snapshot": None}
+    overview = snapshot.overview
     return {
         "snapshot": snapshot,
-        "summary": snapshot.data.get("summary", {}),
-        "actors": snapshot.data.get("actors", [])[:15],
+        "summary": overview.get("summary", {}),
+        "actors": overview.get("actors", []),
+        "betweenness_pivots": overview.get("betweenness_pivots"),
+        "drawn_actors": overview.get("drawn_actors"),
         "svg": mark_safe(snapshot.svg),  # noqa: S308 - built by network.draw_svg, escaped
-        "svg_before": mark_safe(snapshot.comparison.get("svg_before", "")),  # noqa: S308
-        "comparison": snapshot.comparison,
+        "svg_before": mark_safe(snapshot.svg_before),  # noqa: S308 - the same
+        "comparison": overview.get("comparison", {}),
         "sector_legend": legend(),
     }

@@ -6,9 +6,11 @@ import re
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from learning_communities import network
 from learning_communities.models import Alliance, NetworkSnapshot
+from learning_communities.reads import latest_snapshot
 from learning_communities.services import (
     add_facilitator,
     add_member,
@@ -18,7 +20,7 @@ from learning_communities.services import (
     share_resource,
 )
 from organizations.models import Sector, ThematicArea
-from tests.personas import make_organization, make_person
+from tests.personas import make_organization, make_person, speak_english
 
 from .helpers import community, event, join, stakeholder
 
@@ -252,4 +254,87 @@ def test_a_snapshot_keeps_the_network_and_its_comparison(five):
     assert NetworkSnapshot.objects.get() == snapshot
     assert snapshot.data["summary"]["ties"] == 1
     assert snapshot.comparison["new_ties"][0][:2] == sorted([a.pk, b.pk])
-    assert snapshot.svg.startswith("<svg") and snapshot.comparison["svg_before"].startswith("<svg")
+    assert snapshot.svg.startswith("<svg") and snapshot.svg_before.startswith("<svg")
+    assert "svg_before" not in snapshot.comparison
+
+
+def test_the_overview_holds_counts_and_the_first_actors_not_every_row(five, monkeypatch):
+    """What the pages read of a snapshot stays small however large the network is."""
+    monkeypatch.setattr(network, "LISTED_ACTORS", 2)
+    lc, (a, b, c, *_rest) = five
+    collaborate(a, b, since=date(2018, 1, 1))
+    collaborate(b, c, since=date(2018, 1, 1))
+
+    snapshot = compute_network_snapshot(
+        community=lc, on=date(2018, 6, 1), compared_to=date(2017, 1, 1)
+    )
+    overview = snapshot.overview
+
+    assert overview["summary"] == {
+        "actors": 5,
+        "ties": 2,
+        "density": 0.2,
+        "components": 3,
+        "largest_component": 3,
+        "isolated_csos": 2,
+    }
+    assert [actor["name"] for actor in overview["actors"]] == ["B OSC", "A OSC"]
+    assert overview["comparison"] == {
+        "from": "2017-01-01",
+        "to": "2018-06-01",
+        "components_before": 5,
+        "components_after": 3,
+        "components_merged": 2,
+        "new_ties": 2,
+        "newly_connected_csos": 3,
+    }
+    assert overview["drawn_actors"] == 5
+
+
+def test_each_organization_s_position_is_kept_in_the_network_s_order(five):
+    lc, (a, b, c, *_rest) = five
+    collaborate(a, b)
+    collaborate(b, c)
+
+    snapshot = compute_network_snapshot(community=lc, on=D)
+
+    positions = snapshot.positions.order_by("rank")
+    assert [p.organization_id for p in positions] == [
+        actor["id"] for actor in snapshot.data["actors"]
+    ]
+    assert [(p.rank, p.degree) for p in positions[:2]] == [(1, 2), (2, 1)]
+
+
+def test_a_large_network_draws_its_most_connected_actors_and_says_so(
+    five, monkeypatch, cast, client_for
+):
+    monkeypatch.setattr(network, "DRAWN_ACTORS", 2)
+    lc, (a, b, c, *_rest) = five
+    collaborate(a, b)
+    collaborate(b, c)
+
+    snapshot = compute_network_snapshot(community=lc, on=D, compared_to=date(2016, 1, 1))
+
+    assert snapshot.svg.count("<circle") == snapshot.svg_before.count("<circle") == 2
+    assert snapshot.overview["drawn_actors"] == 2
+    url = reverse("learning_communities:network", args=[lc.pk])
+    spanish = client_for(cast.staff).get(url).content.decode()
+    speak_english(cast.staff)
+    english = client_for(cast.staff).get(url).content.decode()
+
+    assert "El dibujo muestra los 2 actores más conectados de 5." in spanish
+    assert "The drawing shows the 2 most connected of 5 actors." in english
+    # The change's dates as each language writes them.
+    assert "Cambio del 01/01/2016 al 01/06/2018" in spanish
+    assert "Change from 01/01/2016 to 06/01/2018" in english
+
+
+def test_pages_read_a_snapshot_without_its_full_network(five):
+    lc, (a, b, *_rest) = five
+    collaborate(a, b)
+    compute_network_snapshot(community=lc, on=D, compared_to=date(2016, 1, 1))
+
+    shown = latest_snapshot(lc)
+
+    assert {"data", "comparison"} <= shown.get_deferred_fields()
+    assert shown.overview["summary"]["ties"] == 1
