@@ -3,7 +3,8 @@
 CSOs in communities of 50 (each CSO in one), active 2022-2025: per community six events a
 year (24) with three agenda items (two proposed by CSOs), a rotating facilitator and twenty
 attendees each; two shared goals measured yearly; an alliance of five members; two shared
-resources; two outcomes; ten explicit collaborations between members.
+resources; two outcomes; ten explicit collaborations between members. Then the program's
+network over those years, computed as staff compute it.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from .models import (
     SharedGoal,
     SharedResource,
 )
+from .services.reports import compute_network_snapshot
 
 COMMUNITY_SIZE = 50
 YEARS = (2022, 2023, 2024, 2025)
@@ -276,3 +278,9 @@ def build(ctx: ScaleContext) -> None:
         f"{len(communities)} communities, {len(events)} events, {len(attendance)} attendances, "
         f"{len(agenda)} agenda items, {len(alliances)} alliances, {len(collaborations)} ties"
     )
+    # The program's network over its four years, as staff compute it from the program view:
+    # the program view and every organization page show it.
+    snapshot = compute_network_snapshot(
+        community=None, on=date(2025, 12, 31), compared_to=date(2022, 1, 1)
+    )
+    ctx.say(f"program network: {snapshot.overview['summary']['actors']} actors")

@@ -14,7 +14,13 @@ from django.urls import Resolver404, clear_url_caches, resolve
 from csa_portal.models import User
 from csa_portal.scale import LEADER_EMAIL, LEGAL_EMAIL, STAFF_EMAIL, scale_steps
 from grants.models import Grant, GrantApplication, GrantReport, Tranche
-from learning_communities.models import Attendance, CommunityMembership, Event, LearningCommunity
+from learning_communities.models import (
+    Attendance,
+    CommunityMembership,
+    Event,
+    LearningCommunity,
+    NetworkSnapshot,
+)
 from legal_assistance.models import (
     ComplianceChange,
     ComplianceItem,
@@ -100,6 +106,13 @@ def test_every_assessment_rates_each_indicator_once_and_is_scored(scale_program)
     assert Rating.objects.filter(indicator__area__framework__code__in=["oca", "opi"]).count() == (
         Rating.objects.count()
     )
+
+
+def test_the_program_network_is_computed_with_every_actor_s_position(scale_program):
+    snapshot = NetworkSnapshot.objects.get(community=None)
+    actors = snapshot.overview["summary"]["actors"]
+    assert actors == CommunityMembership.objects.values("organization").distinct().count()
+    assert snapshot.positions.count() == actors
 
 
 def test_plans_grants_cases_and_communities_point_at_consistent_rows(scale_program):
