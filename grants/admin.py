@@ -42,8 +42,7 @@ class GrantApplicationAdmin(admin.ModelAdmin):
     list_display = ["title", "organization", "kind", "status", "requested_amount", "currency"]
     list_filter = ["status", "kind", "currency", "theme"]
     search_fields = ["title", "organization__name"]
-    raw_id_fields = ["organization", "created_by", "submitted_by", "decided_by"]
-    filter_horizontal = ["serves_actions"]
+    raw_id_fields = ["organization", "created_by", "submitted_by", "decided_by", "serves_actions"]
     inlines = [BudgetLineInline, AttachmentInline, ReviewInline]
 
 

@@ -115,7 +115,7 @@ class ProgressInline(admin.TabularInline):
 class SharedGoalAdmin(admin.ModelAdmin):
     list_display = ["statement", "community", "baseline", "target", "due_on"]
     search_fields = ["statement", "metric"]
-    filter_horizontal = ["co_defined_by"]
+    autocomplete_fields = ["co_defined_by"]  # every organization: searched, not listed
     inlines = [ProgressInline]
 
 
@@ -130,7 +130,7 @@ class AllianceAdmin(admin.ModelAdmin):
     list_display = ["name", "theme", "started_on", "status", "grew_from"]
     list_filter = ["status"]
     search_fields = ["name", "objective"]
-    filter_horizontal = ["members"]
+    autocomplete_fields = ["members"]  # every organization: searched, not listed
 
 
 @admin.register(SharedResource)
@@ -153,7 +153,7 @@ class OutcomeAdmin(admin.ModelAdmin):
     list_display = ["__str__", "key_issue", "tier", "community", "occurred_on"]
     list_filter = ["key_issue", "tier"]
     search_fields = ["description", "evidence"]
-    filter_horizontal = ["organizations"]
+    autocomplete_fields = ["organizations"]  # every organization: searched, not listed
     # Stored names of ours: a file is replaced through the outcome's page, where it is checked.
     readonly_fields = ["evidence_file", "evidence_file_name"]
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.forms import DateInput
 from organizations.geo import MexicanState
 from organizations.models import Organization, Person
+from organizations.widgets import OrganizationSearchSelect, OrganizationSearchSelectMultiple
 
 from .models import (
     Alliance,
@@ -292,7 +293,7 @@ class AllianceForm(forms.ModelForm):
             "started_on": DateInput(),
             "ended_on": DateInput(),
             "objective": forms.Textarea(attrs={"rows": 3}),
-            "members": forms.SelectMultiple(attrs={"size": 12}),
+            "members": OrganizationSearchSelectMultiple(attrs={"size": 12}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -387,7 +388,7 @@ class OutcomeForm(forms.ModelForm):
             "occurred_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
             "evidence": forms.Textarea(attrs={"rows": 2}),
-            "organizations": forms.SelectMultiple(attrs={"size": 10}),
+            "organizations": OrganizationSearchSelectMultiple(attrs={"size": 10}),
         }
 
     def __init__(self, *args, community: LearningCommunity | None, **kwargs):
@@ -431,7 +432,11 @@ class CollaborationForm(forms.ModelForm):
     class Meta:
         model = Collaboration
         fields = ["first", "second", "kind", "since", "community", "note"]
-        widgets = {"since": DateInput()}
+        widgets = {
+            "first": OrganizationSearchSelect(),
+            "second": OrganizationSearchSelect(),
+            "since": DateInput(),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -447,7 +452,7 @@ class CollaborationForm(forms.ModelForm):
 class CollaborationEditForm(CollaborationForm):
     class Meta(CollaborationForm.Meta):
         fields = ["first", "second", "kind", "since", "until", "community", "note"]
-        widgets = {"since": DateInput(), "until": DateInput()}
+        widgets = {**CollaborationForm.Meta.widgets, "until": DateInput()}
 
 
 class PeriodForm(forms.Form):

@@ -187,6 +187,14 @@ class ActionInline(admin.TabularInline):
     raw_id_fields = ["responsible"]
     extra = 0
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # The plan's own goals: every goal of the program was a select of 17,000 options in
+        # each action's row at 10,000 organizations.
+        goals = Goal.objects.filter(plan=obj) if obj is not None else Goal.objects.none()
+        formset.form.base_fields["goal"].queryset = goals
+        return formset
+
 
 @admin.register(ImprovementPlan)
 class ImprovementPlanAdmin(admin.ModelAdmin):

@@ -18,6 +18,7 @@ app_name = "organizations"
 urlpatterns = [
     path("", directory.directory, name="directory"),
     path("export/", directory.export, name="export"),
+    path("options/", directory.organization_options, name="options"),
     path("new/", profile.create, name="create"),
     path("import/", imports.import_upload, name="import"),
     path("import/confirm/", imports.import_confirm, name="import_confirm"),

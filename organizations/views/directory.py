@@ -14,6 +14,7 @@ from ..access import require_directory_access
 from ..exports import export_rows, write_csv, write_xlsx
 from ..filters import SORTABLE, OrganizationFilter, sort_queryset, style_filter_form
 from ..models import Organization
+from ..widgets import first_matches
 
 PAGE_SIZE = 50
 
@@ -81,3 +82,15 @@ def export(request):
         )
     response["Content-Disposition"] = f'attachment; filename="organizations.{file_format}"'
     return response
+
+
+@require_safe
+@login_required
+def organization_options(request):
+    """The first matches of a picker's search (organizations.widgets), as <option>s."""
+    require_directory_access(request)
+    return render(
+        request,
+        "organizations/widgets/_organization_options.html",
+        {"organizations": first_matches(request.GET.get("organization-search", ""))},
+    )

@@ -1,5 +1,7 @@
 """Django admin: every registered model's list, search and forms open for an admin."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -163,3 +165,60 @@ def test_tiers_and_populations_can_be_searched_in_the_admin(cast, client_for):
 
     assert found("tier", tier.name_es) == [tier]
     assert found("population", women.name_en) == [women]
+
+
+def test_forms_that_pick_from_every_organization_search_rather_than_list(
+    admin_client_with_data, cast
+):
+    """At 10,000 organizations a select of every organization (or of every plan's goals) is
+    megabytes a page: those fields search (autocomplete) or take an id."""
+    from grants.admin import GrantApplicationAdmin
+    from learning_communities.admin import AllianceAdmin, OutcomeAdmin, SharedGoalAdmin
+
+    assert "members" in AllianceAdmin.autocomplete_fields
+    assert "organizations" in OutcomeAdmin.autocomplete_fields
+    assert "co_defined_by" in SharedGoalAdmin.autocomplete_fields
+    assert "serves_actions" in GrantApplicationAdmin.raw_id_fields
+    page = admin_client_with_data.get(reverse("admin:learning_communities_alliance_add"))
+    html = page.content.decode()
+    assert "admin-autocomplete" in html
+    assert f">{cast.org.name}</option>" not in html
+
+
+def test_a_plan_s_actions_offer_only_that_plan_s_goals(cast, client_for):
+    from datetime import date
+    from decimal import Decimal
+
+    from organizations.models import Action, Goal
+    from organizations.services.plans import create_plan, save_goal
+
+    framework = make_framework()
+    plans = []
+    for org in (cast.org, cast.other_org):
+        assessment = validated_assessment(org, framework, leader=cast.leader, staff=cast.staff)
+        plan = create_plan(assessment=assessment, title=f"Plan {org.name}", created_by=cast.staff)
+        save_goal(
+            plan=plan,
+            goal=None,
+            area=framework.areas.first(),
+            target_score=Decimal(80),
+            due_date=date(2030, 1, 1),
+            by=cast.staff,
+        )
+        plans.append(plan)
+    mine, other = plans
+    Action.objects.create(
+        plan=mine, goal=mine.goals.get(), description="Hacer", due_date=date(2030, 1, 1)
+    )
+
+    html = (
+        client_for(cast.admin)
+        .get(reverse("admin:organizations_improvementplan_change", args=[mine.pk]))
+        .content.decode()
+    )
+
+    goal_selects = re.findall(r'<select name="[^"]*-0-goal".*?</select>', html, re.S)
+    assert goal_selects, "the action's goal field"
+    offered = set(re.findall(r'<option value="(\d+)"', goal_selects[0]))
+    assert offered == {str(mine.goals.get().pk)}
+    assert str(Goal.objects.get(plan=other).pk) not in offered

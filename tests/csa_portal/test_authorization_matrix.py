@@ -243,6 +243,7 @@ URLS: dict[tuple[str, str], UrlBuilder] = {
     ("job_download", ""): _job("job_download"),
     ("organizations:directory", ""): lambda w: reverse("organizations:directory"),
     ("organizations:export", ""): lambda w: reverse("organizations:export"),
+    ("organizations:options", ""): lambda w: reverse("organizations:options"),
     ("organizations:create", ""): lambda w: reverse("organizations:create"),
     ("organizations:import", ""): lambda w: reverse("organizations:import"),
     ("organizations:import_confirm", "token not in session"): lambda w: reverse(
@@ -403,6 +404,9 @@ MATRIX = [
     Row("organizations:directory", "POST",                 (405,   405,  405,  405,  405,   405,   405,  405,   405,   405)),
     Row("organizations:export", "GET",                     (405,   405,  405,  405,  405,   405,   405,  405,   405,   405)),
     Row("organizations:export", "POST",                    (LOGIN, 200,  200,  200,  403,   403,   403,  403,   403,   LOGIN)),
+    # The organization pickers' search (organizations.widgets): staff forms only.
+    Row("organizations:options", "GET",                    (LOGIN, 200,  200,  200,  403,   403,   403,  403,   403,   LOGIN)),
+    Row("organizations:options", "POST",                   (405,   405,  405,  405,  405,   405,   405,  405,   405,   405)),
     Row("organizations:create", "GET",                     (LOGIN, 200,  200,  200,  403,   403,   403,  403,   403,   LOGIN)),
     Row("organizations:create", "POST",                    (LOGIN, 302,  302,  302,  403,   403,   403,  403,   403,   LOGIN), writes=True),
     Row("organizations:import", "GET",                     (LOGIN, 200,  200,  200,  403,   403,   403,  403,   403,   LOGIN)),

@@ -79,3 +79,52 @@ def test_staff_build_a_community_report_and_download_its_pdf(
     assert saved.read_bytes().startswith(b"%PDF")
 
     assert page_problems.all() == []
+
+
+def test_staff_find_organizations_by_searching_in_the_pickers(
+    page: Page, live_server, login, cast, page_problems, monkeypatch
+):
+    """The collaboration form lists a few organizations; staff search for the others, choose
+    one on each side, and the alliance form keeps each organization chosen across searches."""
+    from learning_communities.models import Alliance, Collaboration
+    from organizations import widgets
+    from tests.personas import make_organization
+
+    monkeypatch.setattr(widgets, "SEARCH_LIMIT", 2)
+    far = make_organization("Zapotal Red Ciudadana", acronym="ZRC")
+    farther = make_organization("Zurita Observatorio", acronym="ZOB")
+    world = small_world(cast)
+    set_preferred_language(user=cast.staff, language="en")
+    login(cast.staff)
+
+    page.goto(f"{live_server.url}/communities/collaborations/new/")
+    first, second = page.locator("select[name=first]"), page.locator("select[name=second]")
+    expect(first.locator(f"option[value='{far.pk}']")).to_have_count(0)  # past the first two
+    page.get_by_test_id("first-search").fill("Zapotal")
+    expect(first.locator(f"option[value='{far.pk}']")).to_have_count(1)
+    first.select_option(str(far.pk))
+    page.get_by_test_id("second-search").fill("Zurita")
+    expect(second.locator(f"option[value='{farther.pk}']")).to_have_count(1)
+    second.select_option(str(farther.pk))
+    page.get_by_label("Kind").select_option("information")
+    page.get_by_label("Since").fill("2017-01-01")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_contain_text("The collaboration was recorded.")
+    pair = Collaboration.objects.get()
+    assert {pair.first_id, pair.second_id} == {far.pk, farther.pk}
+
+    page.goto(f"{live_server.url}{world.community.get_absolute_url()}alliances/new/")
+    members = page.locator("select[name=members]")
+    search = page.get_by_test_id("members-search")
+    search.fill("Zapotal")
+    expect(members.locator("optgroup[data-found] option")).to_have_count(1)
+    members.select_option([str(far.pk)])
+    search.fill("Zurita")
+    # The first choice moved to the chosen group: still selected while the second is added.
+    expect(members.locator(f"optgroup[data-chosen] option[value='{far.pk}']")).to_have_count(1)
+    expect(members.locator("optgroup[data-found] option")).to_have_count(1)
+    members.locator("optgroup[data-found] option").click(modifiers=["Control"])
+    selected = members.evaluate("s => Array.from(s.selectedOptions).map(o => Number(o.value))")
+    assert sorted(selected) == sorted([far.pk, farther.pk])
+    assert not Alliance.objects.exists()
+    assert page_problems.all() == []

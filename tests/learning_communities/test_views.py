@@ -523,7 +523,7 @@ def test_staff_compute_the_network_from_the_page(
     assert job.result["actors"] == 2
     page = text(client_for(cast.member).get(reverse(N + "network", args=[world.community.pk])))
     assert 'data-testid="network-svg"' in page and "<svg" in page
-    assert "Change from 2016-01-01 to 2019-01-01" in page
+    assert "Change from 01/01/2016 to 01/01/2019" in page
 
 
 def test_the_weekly_task_rebuilds_active_communities_reports(

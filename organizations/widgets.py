@@ -1,0 +1,64 @@
+"""Select boxes of organizations that stay small however many organizations there are.
+
+A form that lets staff pick any organization (a collaboration's two sides, an alliance's or an
+outcome's organizations) listed every one of them: at 10,000 organizations that was 10,000
+<option>s a field, 1.1 MB for the collaboration form. These widgets list the chosen
+organizations and the first SEARCH_LIMIT others by name; a search box above the list fetches
+the first matches of what is typed (organizations:options, through htmx) and
+static/js/organization-search.js keeps what was chosen across searches. The form field keeps
+its queryset of every organization, so any organization is accepted.
+
+The widget's templates are in this app's templates/ folder, not the project's: the form
+renderer (Django's DjangoTemplates) looks in the apps' folders only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django import forms
+from django.urls import reverse
+
+from .models import Organization
+
+SEARCH_LIMIT = 50
+
+
+def first_matches(text: str, *, exclude: Iterable[int] = ()) -> list[tuple[int, str]]:
+    """(id, name) of the first SEARCH_LIMIT organizations by name that match a search."""
+    return list(
+        Organization.objects.matching(text)
+        .exclude(pk__in=list(exclude))
+        .order_by("name", "pk")
+        .values_list("pk", "name")[:SEARCH_LIMIT]
+    )
+
+
+def _chosen_ids(value) -> list[int]:
+    return [int(v) for v in value if str(v).isdigit()]
+
+
+class _OrganizationSearch:
+    template_name = "organizations/widgets/organization_search.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen = _chosen_ids(context["widget"]["value"])
+        context["widget"].update(
+            chosen=list(
+                Organization.objects.filter(pk__in=chosen)
+                .order_by("name", "pk")
+                .values_list("pk", "name")
+            ),
+            found=first_matches("", exclude=chosen),
+            search_url=reverse("organizations:options"),
+        )
+        return context
+
+
+class OrganizationSearchSelect(_OrganizationSearch, forms.Select):
+    """One organization, found by searching."""
+
+
+class OrganizationSearchSelectMultiple(_OrganizationSearch, forms.SelectMultiple):
+    """Several organizations, found by searching and chosen one after another."""
