@@ -64,6 +64,11 @@ def compute_network_snapshot(
         )
         for rank, actor in enumerate(after["actors"], start=1)
     )
+    # Pages read the newest snapshot's positions only: the earlier ones of the same network
+    # would grow the table by every actor at each computation (8,495 rows for the program).
+    NetworkPosition.objects.filter(snapshot__community=community).exclude(
+        snapshot=snapshot
+    ).delete()
     return snapshot
 
 

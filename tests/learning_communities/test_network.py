@@ -305,6 +305,19 @@ def test_each_organization_s_position_is_kept_in_the_network_s_order(five):
     assert [(p.rank, p.degree) for p in positions[:2]] == [(1, 2), (2, 1)]
 
 
+def test_only_the_newest_snapshot_of_a_network_keeps_positions(five):
+    lc, (a, b, *_rest) = five
+    collaborate(a, b)
+    first = compute_network_snapshot(community=lc, on=D)
+    program = compute_network_snapshot(community=None, on=D)
+
+    newest = compute_network_snapshot(community=lc, on=date(2019, 1, 1))
+
+    assert not first.positions.exists()
+    assert newest.positions.count() == 5
+    assert program.positions.exists()  # another network's
+
+
 def test_a_large_network_draws_its_most_connected_actors_and_says_so(
     five, monkeypatch, cast, client_for
 ):
