@@ -147,7 +147,6 @@ def _cacheable_response(request, response, rendering: _Rendering) -> bool:
         and response.get("Content-Type", "").startswith("text/html")
         and not response.cookies
         and not rendering.recording.wrote
-        and not table_versions.unversioned_read(rendering.recording.read)
         # Sticky: also true when the session changed before the view (a refresh tick).
         and not request.session.modified
         and not _new_csrf_secret(request)

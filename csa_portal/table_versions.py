@@ -45,24 +45,8 @@ def known_tables() -> frozenset[str]:
     return frozenset(model._meta.db_table for model in apps.get_models(include_auto_created=True))
 
 
-# Logs written on every view of a page (the confidential access log: a row each time a case is
-# shown, also from the page cache). Renewing their token would cost every such view a round
-# trip to Redis; instead their writes renew nothing, and a page or value that reads one of them
-# is never kept, since nothing would tell it that the log grew (see unversioned_read).
-_unversioned: set[str] = set()
-
-
-def never_versioned(model) -> None:
-    """Register a log table (an app's ready()): see _unversioned."""
-    _unversioned.add(model._meta.db_table)
-
-
-def unversioned_read(tables: Iterable[str]) -> bool:
-    return not _unversioned.isdisjoint(tables)
-
-
 def written_tables(sql: str) -> frozenset[str]:
-    """The known tables a statement writes (empty for a read), log tables left out."""
+    """The known tables a statement writes (empty for a read)."""
     if _SCHEMA.match(sql):
         return known_tables()
     names = set(_WRITE.findall(sql))
@@ -70,7 +54,7 @@ def written_tables(sql: str) -> frozenset[str]:
         return frozenset()
     if re.match(r"\s*TRUNCATE", sql, re.IGNORECASE):
         names.update(_QUOTED.findall(sql))  # TRUNCATE "a", "b", ... empties them all
-    return known_tables().intersection(names).difference(_unversioned)
+    return known_tables().intersection(names)
 
 
 def read_tables(sql: str) -> set[str]:
@@ -191,11 +175,7 @@ def kept_until_written(key: str, compute, timeout: int = 3600):
         outer.wrote = outer.wrote or recording.wrote
     # Not kept when this transaction wrote one of the tables: the value then shows rows that
     # nobody else sees yet and that a rollback would take back.
-    if (
-        not recording.wrote
-        and not _written_in_this_transaction().intersection(recording.read)
-        and not unversioned_read(recording.read)
-    ):
+    if not recording.wrote and not _written_in_this_transaction().intersection(recording.read):
         tables = tuple(sorted(recording.read))
         cache.set(kept_key, _Kept(tables, tuple(versions[t] for t in tables), value), timeout)
     return value

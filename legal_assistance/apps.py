@@ -11,17 +11,12 @@ class LegalAssistanceConfig(AppConfig):
         from csa_portal.navigation import register_nav_item
         from csa_portal.scale import register_scale_step
         from csa_portal.security import register_two_factor_role
-        from csa_portal.table_versions import never_versioned
         from organizations.action_support import register_action_support
 
         from . import action_support, demo, panels, rules, scale  # noqa: F401 - rules registers perms
 
         panels.register()
         from . import privacy
-        from .models import ConfidentialAccess
-
-        # A row on every view of a case, from the page cache too (see never_versioned).
-        never_versioned(ConfidentialAccess)
 
         privacy.register()
         # Lawyers read confidential case details: they need a second factor when it is required.

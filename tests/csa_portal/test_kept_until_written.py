@@ -79,20 +79,3 @@ def test_a_page_being_recorded_learns_the_tables_it_read_computed_or_kept(counti
             table_versions.stop_recording(token)
         assert len(counting.calls) == expected_calls
         assert recording.read == set(TABLES)  # the tables come from the statements run
-
-
-def test_a_value_read_from_a_log_table_is_never_kept():
-    """A log table's writes renew no version (table_versions.never_versioned): a value that
-    read one could never be told it changed, so it is computed every time."""
-    from legal_assistance.models import ConfidentialAccess
-
-    calls = []
-
-    def count_accesses() -> int:
-        calls.append(1)
-        return ConfidentialAccess.objects.count()
-
-    kept_until_written("test:accesses", count_accesses)
-    kept_until_written("test:accesses", count_accesses)
-
-    assert len(calls) == 2

@@ -173,29 +173,6 @@ def test_every_view_of_a_kept_confidential_page_is_logged(legal_case, client_for
     assert ConfidentialAccess.objects.filter(case=case, user=coordinator).count() == 2
 
 
-def test_the_access_log_is_never_kept_and_shows_each_view_at_once(legal_case, client_for):
-    """Writing the access log renews no table version (every case view would pay a round trip
-    to Redis for it): so the log's own page, which reads it, is rendered every time."""
-    case, coordinator = legal_case
-    client = browser(client_for(coordinator))
-    log_url = reverse("legal_assistance:access_log")
-    case_url = reverse("legal_assistance:case", args=[case.pk])
-    log_table = ConfidentialAccess._meta.db_table
-    get(client, case_url)
-    before = table_versions.current_versions([log_table])
-    get(client, case_url)  # from the cache: logs a row
-    get(client, log_url)
-
-    _again, queries = get(client, log_url)
-    get(client, case_url)
-    shown, _ = get(client, log_url)
-
-    assert table_versions.current_versions([log_table]) == before
-    assert queries > 3  # rendered again, not served from the cache
-    assert ConfidentialAccess.objects.filter(case=case).count() == 3
-    assert shown.content.decode().count(f'href="{case_url}"') == 3
-
-
 @pytest.fixture
 def legal_case(cast):
     return requested_case(cast.org, cast.leader), cast.legal_coordinator
@@ -222,8 +199,6 @@ def legal_case(cast):
             {"organizations_tier", "organizations_organization"},
         ),
         ("SELECT * FROM organizations_tier FOR UPDATE", set()),
-        # The confidential access log renews nothing (never_versioned).
-        ('INSERT INTO "legal_assistance_confidentialaccess" ("case_id") VALUES (%s)', set()),
     ],
 )
 def test_written_tables(sql, tables):
