@@ -58,6 +58,7 @@ check-deploy: $(VENV)/.installed
 	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=portal.example.org \
 	DATABASE_URL=$${DATABASE_URL:-postgres://root@127.0.0.1:5432/csa_portal} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} \
+	EMAIL_HOST=$${EMAIL_HOST:-smtp.example.org} \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 # Known vulnerabilities in the pinned dependencies (PyPI's advisory data). --strict fails when a

@@ -659,3 +659,19 @@ def test_a_deactivated_person_cannot_log_in_again(client, db):
     response = log_in(client, "gone@test.mx")
     assert response.status_code == 200
     assert logged_in_user_id(client) is None
+
+
+def test_the_deploy_check_accepts_the_smtp_mailer_and_refuses_the_console(
+    monkeypatch, tmp_path, settings
+):
+    """`manage.py check --deploy` (README, production) passes with EMAIL_HOST set and fails
+    without it: without it invitations and password resets would only reach the console."""
+    from django.core.checks import Tags, run_checks
+
+    def mail_errors(**env) -> list[str]:
+        settings.MAILERS = load_settings(monkeypatch, tmp_path, **env).MAILERS
+        found = run_checks(tags=[Tags.mail], include_deployment_checks=True)
+        return [message.id for message in found]
+
+    assert mail_errors(EMAIL_HOST="smtp.example.org") == []
+    assert mail_errors() == ["mail.E001"]
