@@ -329,6 +329,13 @@ def drawing_layout(after: dict, before: dict | None = None) -> list[dict]:
     )
 
 
+def drawn_count(data: dict, layout_actors: list[dict]) -> int:
+    """How many of the network's own actors its drawing shows (the layout may also hold
+    actors of the earlier date only)."""
+    laid_out = {a["id"] for a in layout_actors}
+    return sum(1 for a in data["actors"] if a["id"] in laid_out)
+
+
 # The pages list this many actors of a network, the most connected first.
 LISTED_ACTORS = 15
 

@@ -191,7 +191,7 @@ class ActionInline(admin.TabularInline):
         formset = super().get_formset(request, obj, **kwargs)
         # The plan's own goals: every goal of the program was a select of 17,000 options in
         # each action's row at 10,000 organizations.
-        goals = Goal.objects.filter(plan=obj) if obj is not None else Goal.objects.none()
+        goals = Goal.objects.filter(plan=obj).select_related("area") if obj else Goal.objects.none()
         formset.form.base_fields["goal"].queryset = goals
         return formset
 

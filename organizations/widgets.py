@@ -35,11 +35,24 @@ def first_matches(text: str, *, exclude: Iterable[int] = ()) -> list[tuple[int, 
 
 
 def _chosen_ids(value) -> list[int]:
-    return [int(v) for v in value if str(v).isdigit()]
+    """The ids among a bound form's values; anything else (the field reports it) is left out."""
+    ids = []
+    for v in value:
+        try:
+            ids.append(int(str(v), 10))
+        except ValueError:
+            continue
+    return ids
 
 
 class _OrganizationSearch:
     template_name = "organizations/widgets/organization_search.html"
+
+    def optgroups(self, name, value, attrs=None):
+        # Django's select builds an option per choice of the field, that is per organization
+        # (the field's queryset is every organization, for validation): the template shows
+        # `chosen` and `found` instead.
+        return []
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

@@ -12,6 +12,12 @@ def backfill(apps, schema_editor):
     NetworkPosition = apps.get_model("learning_communities", "NetworkPosition")
     Organization = apps.get_model("organizations", "Organization")
     existing = set(Organization.objects.values_list("pk", flat=True))
+    # Positions are kept for the newest snapshot of each network only (the pages read no other).
+    newest = {}
+    for pk, community_id in NetworkSnapshot.objects.order_by(
+        "computed_at", "id"
+    ).values_list("pk", "community_id"):
+        newest[community_id] = pk
     for snapshot in NetworkSnapshot.objects.iterator(chunk_size=20):
         data, comparison = snapshot.data or {}, dict(snapshot.comparison or {})
         actors, summary = data.get("actors", []), data.get("summary", {})
@@ -48,6 +54,8 @@ def backfill(apps, schema_editor):
             else {},
         }
         snapshot.save(update_fields=["svg_before", "comparison", "overview"])
+        if snapshot.pk != newest[snapshot.community_id]:
+            continue
         NetworkPosition.objects.bulk_create(
             NetworkPosition(
                 snapshot=snapshot,
@@ -59,6 +67,15 @@ def backfill(apps, schema_editor):
             for rank, actor in enumerate(actors, start=1)
             if actor["id"] in existing
         )
+
+
+def put_back(apps, schema_editor):
+    """Back to one field: the earlier drawing returns into the comparison before its column
+    goes (positions and overviews go with their table and column)."""
+    NetworkSnapshot = apps.get_model("learning_communities", "NetworkSnapshot")
+    for snapshot in NetworkSnapshot.objects.exclude(svg_before="").iterator(chunk_size=20):
+        snapshot.comparison = {**(snapshot.comparison or {}), "svg_before": snapshot.svg_before}
+        snapshot.save(update_fields=["comparison"])
 
 
 class Migration(migrations.Migration):
@@ -95,5 +112,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('organization', 'snapshot'), name='network_position_once')],
             },
         ),
-        migrations.RunPython(backfill, migrations.RunPython.noop),
+        migrations.RunPython(backfill, put_back),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from csa_portal.jobs import start_job
@@ -48,7 +49,9 @@ def compute_network_snapshot(
         compared_to=compared_to,
         data=after,
         comparison=comparison,
-        overview=network.overview(after, comparison, drawn=len(layout_actors)),
+        overview=network.overview(
+            after, comparison, drawn=network.drawn_count(after, layout_actors)
+        ),
         svg=network.draw_svg(after, layout_actors=layout_actors),
         svg_before=(
             network.draw_svg(before, layout_actors=layout_actors) if before is not None else ""
@@ -66,9 +69,11 @@ def compute_network_snapshot(
     )
     # Pages read the newest snapshot's positions only: the earlier ones of the same network
     # would grow the table by every actor at each computation (8,495 rows for the program).
-    NetworkPosition.objects.filter(snapshot__community=community).exclude(
-        snapshot=snapshot
-    ).delete()
+    # Only earlier ones: a computation that finished meanwhile may be newer than this one.
+    earlier = Q(snapshot__computed_at__lt=snapshot.computed_at) | Q(
+        snapshot__computed_at=snapshot.computed_at, snapshot_id__lt=snapshot.pk
+    )
+    NetworkPosition.objects.filter(earlier, snapshot__community=community).delete()
     return snapshot
 
 

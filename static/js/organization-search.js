@@ -6,6 +6,12 @@
     var target = event.detail.target;
     return target && target.matches && target.matches("optgroup[data-found]") ? target : null;
   }
+  // Enter in a search box searches; it must not submit the form around it.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.matches && event.target.matches(".organization-search input")) {
+      event.preventDefault();
+    }
+  });
   document.addEventListener("htmx:beforeSwap", function (event) {
     var found = foundGroup(event);
     if (!found) { return; }

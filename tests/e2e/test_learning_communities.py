@@ -101,8 +101,12 @@ def test_staff_find_organizations_by_searching_in_the_pickers(
     first, second = page.locator("select[name=first]"), page.locator("select[name=second]")
     expect(first.locator(f"option[value='{far.pk}']")).to_have_count(0)  # past the first two
     page.get_by_test_id("first-search").fill("Zapotal")
+    page.get_by_test_id("first-search").press("Enter")  # searches; does not submit the form
     expect(first.locator(f"option[value='{far.pk}']")).to_have_count(1)
     first.select_option(str(far.pk))
+    # Not submitted: a submitted form comes back with its errors and an empty search box.
+    expect(page.get_by_test_id("first-search")).to_have_value("Zapotal")
+    expect(page.locator(".invalid-feedback")).to_have_count(0)
     page.get_by_test_id("second-search").fill("Zurita")
     expect(second.locator(f"option[value='{farther.pk}']")).to_have_count(1)
     second.select_option(str(farther.pk))

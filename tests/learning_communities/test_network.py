@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import reverse
@@ -351,3 +351,61 @@ def test_pages_read_a_snapshot_without_its_full_network(five):
 
     assert {"data", "comparison"} <= shown.get_deferred_fields()
     assert shown.overview["summary"]["ties"] == 1
+
+
+def test_only_a_newer_computation_s_positions_survive_a_later_finish(five):
+    """Two computations of one network finishing close together: the one that finishes last
+    removes only older snapshots' positions, never those of a newer one."""
+    lc, (a, b, *_rest) = five
+    collaborate(a, b)
+    newer = compute_network_snapshot(community=lc, on=D)
+    NetworkSnapshot.objects.filter(pk=newer.pk).update(computed_at=datetime(2100, 1, 1, tzinfo=UTC))
+
+    compute_network_snapshot(community=lc, on=D)
+
+    assert newer.positions.count() == 5
+
+
+def test_the_drawing_note_counts_the_newer_date_s_actors_only(five, monkeypatch):
+    """The layout of a comparison may hold actors of the earlier date only: the note compares
+    the drawn actors of the newer date with its own count."""
+    monkeypatch.setattr(network, "DRAWN_ACTORS", 3)
+    lc, orgs = five
+    after = {"actors": [{"id": o.pk} for o in orgs[:2]]}
+    layout = [{"id": o.pk} for o in orgs[1:4]]
+
+    assert network.drawn_count(after, layout) == 1
+
+
+def _old_style_snapshot(lc, on: date) -> NetworkSnapshot:
+    """A snapshot as kept before overviews and positions: the earlier drawing in comparison."""
+    data = network.compute(on, lc)
+    comparison = {**network.compare(data, data), "svg_before": "<svg>before</svg>"}
+    return NetworkSnapshot.objects.create(
+        community=lc, on=on, data=data, comparison=comparison, svg="<svg/>"
+    )
+
+
+def test_the_migration_fills_in_earlier_snapshots_and_can_be_undone(five):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("learning_communities.migrations.0005_network_overview_and_positions")
+    lc, (a, b, *_rest) = five
+    collaborate(a, b)
+    older = _old_style_snapshot(lc, date(2017, 6, 1))
+    newer = _old_style_snapshot(lc, D)
+
+    migration.backfill(apps, None)
+    older.refresh_from_db()
+    newer.refresh_from_db()
+
+    assert newer.svg_before == "<svg>before</svg>" and "svg_before" not in newer.comparison
+    assert newer.overview["summary"]["actors"] == 5
+    assert newer.overview["comparison"]["new_ties"] == 0
+    assert newer.positions.count() == 5 and not older.positions.exists()
+
+    migration.put_back(apps, None)
+    newer.refresh_from_db()
+    assert newer.comparison["svg_before"] == "<svg>before</svg>"

@@ -10,6 +10,7 @@ from django.utils import translation
 from learning_communities.forms import AllianceForm, CollaborationForm
 from organizations import widgets
 from organizations.models import Organization
+from tests.learning_communities.helpers import community
 from tests.personas import make_organization
 from tests.query_counts import LOGGED_IN
 
@@ -112,3 +113,37 @@ def test_the_collaboration_page_is_small_however_many_organizations(cast, many, 
     assert len(found_groups) == 2  # the collaboration's two sides
     assert [group.count("<option") for group in found_groups] == [3, 3]
     assert html.count('hx-get="/organizations/options/"') == 2
+
+
+def test_a_picker_reads_the_chosen_and_the_first_matches_only(
+    cast, many, django_assert_num_queries
+):
+    """Not every organization (the field's queryset, for validation): one query for the
+    first matches, and one more for what is chosen."""
+    with django_assert_num_queries(1):
+        str(CollaborationForm()["first"])
+    bound = CollaborationForm(data={"first": many[5].pk})
+    bound.is_valid()  # validation reads the chosen organization once
+    with django_assert_num_queries(2):
+        str(bound["first"])
+
+
+def test_a_value_that_is_no_id_is_refused_and_the_form_shown_again(cast, client_for):
+    for value in ("²", "abc", "-1"):
+        form = CollaborationForm(
+            data={
+                "first": value,
+                "second": cast.org.pk,
+                "kind": "information",
+                "since": "2017-01-01",
+            }
+        )
+        assert not form.is_valid()
+        assert "first" in form.errors
+        assert "data-chosen></optgroup>" in str(form["first"])
+    response = client_for(cast.staff).post(
+        reverse("learning_communities:alliance_create", args=[community(staff=cast.staff).pk]),
+        {"name": "Alianza", "members": ["²", "x"]},
+    )
+    assert response.status_code == 200
+    assert "members" in response.context["form"].errors
