@@ -43,8 +43,12 @@ def read_now(value: Any, read: dict | None = None) -> None:
 
 
 def freeze_model_choices(form: forms.BaseForm, read: dict) -> None:
-    for field in form.fields.values():
-        if isinstance(field, forms.ModelChoiceField):
+    for name, field in form.fields.items():
+        if getattr(field.widget, "reads_own_options", False):
+            # A search picker (organizations.widgets) lists a few rows of its own, not the
+            # field's choices (every organization).
+            field.widget.read_options(form[name].value())
+        elif isinstance(field, forms.ModelChoiceField):
             # Several selects of one page often list the same rows (an event page's three
             # member drop-downs): the same query with the same labels is read once.
             key = _choices_key(field)

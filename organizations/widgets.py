@@ -47,6 +47,20 @@ def _chosen_ids(value) -> list[int]:
 
 class _OrganizationSearch:
     template_name = "organizations/widgets/organization_search.html"
+    # csa_portal.rendering asks for read_options() before the template runs (so that no query
+    # runs while rendering) instead of reading the field's choices: every organization.
+    reads_own_options = True
+    _options: tuple[list, list] | None = None
+
+    def read_options(self, value) -> None:
+        """The chosen organizations (from the field's value) and the first ones by name."""
+        chosen_ids = _chosen_ids(self.format_value(value))
+        chosen = list(
+            Organization.objects.filter(pk__in=chosen_ids)
+            .order_by("name", "pk")
+            .values_list("pk", "name")
+        )
+        self._options = (chosen, first_matches("", exclude=chosen_ids))
 
     def optgroups(self, name, value, attrs=None):
         # Django's select builds an option per choice of the field, that is per organization
@@ -56,15 +70,11 @@ class _OrganizationSearch:
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        chosen = _chosen_ids(context["widget"]["value"])
+        if self._options is None:
+            self.read_options(value)
+        chosen, found = self._options
         context["widget"].update(
-            chosen=list(
-                Organization.objects.filter(pk__in=chosen)
-                .order_by("name", "pk")
-                .values_list("pk", "name")
-            ),
-            found=first_matches("", exclude=chosen),
-            search_url=reverse("organizations:options"),
+            chosen=chosen, found=found, search_url=reverse("organizations:options")
         )
         return context
 

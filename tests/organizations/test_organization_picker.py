@@ -147,3 +147,27 @@ def test_a_value_that_is_no_id_is_refused_and_the_form_shown_again(cast, client_
     )
     assert response.status_code == 200
     assert "members" in response.context["form"].errors
+
+
+@pytest.mark.usefixtures("page_cache_off")
+def test_the_form_page_reads_the_same_few_rows_however_many_organizations(cast, client_for):
+    """The portal's render() reads a page's choices before its template; for the pickers that
+    is their own few rows, never the field's queryset of every organization."""
+    client = client_for(cast.staff)
+    url = reverse("learning_communities:collaboration_create")
+
+    def queries() -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return [q["sql"] for q in captured.captured_queries]
+
+    client.get(url)
+    small = queries()
+    for i in range(60):
+        make_organization(f"Más {i:02d}")
+    large = queries()
+
+    assert len(small) == len(large)
+    organization_reads = [sql for sql in large if '"organizations_organization"' in sql]
+    assert len(organization_reads) == 2  # one per picker
+    assert all("LIMIT" in sql for sql in organization_reads)
