@@ -361,9 +361,14 @@ def overview(data: dict, comparison: dict, *, drawn: int) -> dict:
         "comparison": {
             **{
                 key: comparison[key]
-                for key in ("from", "to", "components_before", "components_after")
+                for key in (
+                    "from",
+                    "to",
+                    "components_before",
+                    "components_after",
+                    "components_merged",
+                )
             },
-            "components_merged": comparison["components_merged"],
             "new_ties": len(comparison["new_ties"]),
             "newly_connected_csos": len(comparison["newly_connected_csos"]),
         }

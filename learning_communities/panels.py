@@ -12,8 +12,8 @@ from .models import (
     CommunityMembership,
     LearningCommunity,
     NetworkPosition,
-    NetworkSnapshot,
 )
+from .reads import snapshots_newest_first
 
 
 def organization_communities(request, organization) -> dict | None:
@@ -27,11 +27,9 @@ def organization_communities(request, organization) -> dict | None:
         .select_related("community__tier")
         .order_by(F("left_on").asc(nulls_first=True), "community__name")
     )
-    latest = NetworkSnapshot.objects.filter(community__isnull=True).order_by("-computed_at", "-id")
+    latest = snapshots_newest_first(None).values("pk")[:1]
     found = (
-        NetworkPosition.objects.filter(
-            organization=organization, snapshot=Subquery(latest.values("pk")[:1])
-        )
+        NetworkPosition.objects.filter(organization=organization, snapshot=Subquery(latest))
         .select_related("snapshot")
         .only("rank", "degree", "betweenness", "snapshot__on", "snapshot__overview")
         .first()

@@ -88,15 +88,15 @@ def outcomes(queryset) -> list[Outcome]:
     )
 
 
+def snapshots_newest_first(community: LearningCommunity | None):
+    """A community's network snapshots (None: the program's), the newest first."""
+    return NetworkSnapshot.objects.filter(community=community).order_by("-computed_at", "-id")
+
+
 def latest_snapshot(community: LearningCommunity | None) -> NetworkSnapshot | None:
     """The newest snapshot, without its full network and comparison (megabytes for the
     program): the pages show its overview and drawings."""
-    return (
-        NetworkSnapshot.objects.filter(community=community)
-        .defer("data", "comparison")
-        .order_by("-computed_at", "-id")
-        .first()
-    )
+    return snapshots_newest_first(community).defer("data", "comparison").first()
 
 
 def community_overview(community: LearningCommunity) -> dict:
