@@ -28,7 +28,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from csa_portal.pagination import page_joined_after
+from csa_portal.pagination import newest_first_page, page_joined_after
 from csa_portal.rendering import render
 from organizations.access import get_organization_for_user
 
@@ -215,9 +215,10 @@ def access_log(request):
     case_id = request.GET.get("case", "")
     if case_id.isdigit():
         entries = entries.filter(case_id=int(case_id))
-    page = page_joined_after(
+    page = newest_first_page(
         entries,
-        request.GET.get("page"),
+        "viewed_at",
+        request.GET,
         PAGE_SIZE,
         lambda rows: rows.select_related("user", "case__organization", "document"),
     )

@@ -246,3 +246,38 @@ def test_coordinators_read_the_access_log(cast, network, secret_case, client_for
     assert "leader@test.mx" in html and secret_case.reference in html
     assert "Case details, notes and messages" in html
     assert "leader@test.mx" not in filtered
+
+
+@pytest.mark.parametrize(
+    ("language", "newest", "newer", "older"),
+    [
+        ("en", "Newest", "Newer", "Older"),
+        ("es", "Lo más reciente", "Más recientes", "Más antiguos"),
+    ],
+)
+def test_the_access_log_pages_back_from_a_row_keeping_its_case_filter(
+    cast, secret_case, client_for, language, newest, newer, older
+):
+    """A log that gains a row on every view is paged from a row, not counted (60 rows here:
+    two pages of 50)."""
+    ConfidentialAccess.objects.bulk_create(
+        ConfidentialAccess(case=secret_case, user=cast.leader, what="case") for _ in range(60)
+    )
+    cast.legal_coordinator.preferred_language = language
+    cast.legal_coordinator.save(update_fields=["preferred_language"])
+    client = client_for(cast.legal_coordinator)
+    log_url = reverse("legal_assistance:access_log")
+    ids = list(
+        ConfidentialAccess.objects.order_by("-viewed_at", "-id").values_list("id", flat=True)
+    )
+
+    first = client.get(log_url, {"case": secret_case.pk})
+    second = client.get(log_url, {"case": secret_case.pk, "before": ids[49]})
+
+    assert first.context["page"].older == ids[49]
+    assert f"?case={secret_case.pk}&amp;before={ids[49]}" in first.content.decode()
+    assert f">{older}<" in first.content.decode() and f">{newer}<" not in first.content.decode()
+    assert [row.pk for row in second.context["page"]] == ids[50:]
+    html = second.content.decode()
+    assert f"?case={secret_case.pk}&amp;after={ids[50]}" in html
+    assert f">{newest}<" in html and f">{newer}<" in html and f">{older}<" not in html

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from legal_assistance.models import ComplianceItem
+from legal_assistance.models import ComplianceItem, ConfidentialAccess
 from legal_assistance.services.cases import (
     add_document,
     add_message,
@@ -37,6 +37,8 @@ DESK = LOGGED_IN + 5
 MY_CASES = LOGGED_IN + 2  # + lawyer, the firm's cases with their hours
 ORGANIZATION_CASES = LOGGED_IN + 3  # + organization, its cases, (a leader: 2 permission lookups)
 CASE_LIST = LOGGED_IN + 3  # + firms for the filter, count, one page of rows
+ACCESS_LOG = LOGGED_IN + 1  # + one page of rows with who, case, organization and document
+ACCESS_LOG_FROM_A_ROW = LOGGED_IN + 2  # + the time of the row the page starts after
 CHECKLIST = LOGGED_IN + 4  # + organization, items, rows, history (a leader: 3 permission lookups)
 
 
@@ -171,3 +173,28 @@ def test_checklist(cast, client_for, persona):
         CHECKLIST + (3 if persona == "leader" else 0),
         CHECKLIST + (3 if persona == "leader" else 0),
     )
+
+
+@pytest.mark.parametrize("params", ["", "?before=", "?after="])
+def test_access_log(cast, network, client_for, params):
+    """Paged from a row, never counted: the same statements on any page of any size of log."""
+    case = working_case(cast.org, cast.leader, cast.legal_coordinator, network.lawyer)
+    client = client_for(cast.legal_coordinator)
+
+    def grow(start: int, stop: int) -> None:  # 40 views a step: more than a page of 50
+        ConfidentialAccess.objects.bulk_create(
+            ConfidentialAccess(case=case, user=cast.legal_coordinator, what="case")
+            for _ in range((stop - start) * 40)
+        )
+
+    def url() -> str:
+        oldest = ConfidentialAccess.objects.order_by("id").first()
+        return reverse("legal_assistance:access_log") + (params and f"{params}{oldest.pk}")
+
+    grow(0, SMALL)
+    small = count_queries(client, url())
+    grow(SMALL, LARGE)
+    large = count_queries(client, url())
+
+    expected = ACCESS_LOG_FROM_A_ROW if params else ACCESS_LOG
+    assert (small, large) == (expected, expected)
