@@ -319,6 +319,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "csa_portal.tasks.prune_security_events",
         "schedule": crontab(hour=4, minute=0),
     },
+    "daily-clear-expired-sessions": {
+        "task": "csa_portal.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=4, minute=10),
+    },
     "weekly-community-reports": {
         "task": "learning_communities.tasks.weekly_community_reports",
         "schedule": crontab(hour=3, minute=15, day_of_week="monday"),

@@ -1,5 +1,7 @@
 """Thin Celery adapters: take ids, call the job runner."""
 
+from importlib import import_module
+
 from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -33,3 +35,10 @@ def reconcile_jobs() -> int:
 @shared_task(name="csa_portal.tasks.prune_security_events")
 def prune_security_events() -> int:
     return security.prune_security_events(older_than_days=settings.SECURITY_EVENT_RETENTION_DAYS)
+
+
+# Expired sessions stay in their table until removed (Django's clearsessions): one row per
+# login, every day, for as long as the program runs.
+@shared_task(name="csa_portal.tasks.clear_expired_sessions")
+def clear_expired_sessions() -> None:
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

@@ -6,10 +6,12 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from csa_portal.models import SecurityEvent, User
 from csa_portal.security import LOGIN_AT, TWO_FACTOR, TWO_FACTOR_VERIFY, record_event
 from csa_portal.services import enroll_two_factor
-from csa_portal.tasks import prune_security_events
+from csa_portal.tasks import clear_expired_sessions, prune_security_events
 from csa_portal.views.security import PENDING_KEY
 from tests.personas import PASSWORD, speak_english
 
@@ -213,6 +215,23 @@ def test_security_events_older_than_the_retention_are_pruned(cast, settings):
 
     assert list(SecurityEvent.objects.values_list("pk", flat=True)) == [recent.pk]
     assert "daily-prune-security-events" in settings.CELERY_BEAT_SCHEDULE
+
+
+@pytest.mark.django_db
+def test_expired_sessions_are_cleared_every_day(settings):
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for _ in range(3):
+        store().create()
+    live = store()
+    live.create()
+    Session.objects.exclude(session_key=live.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+
+    clear_expired_sessions()  # the beat task
+
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
+    assert "daily-clear-expired-sessions" in settings.CELERY_BEAT_SCHEDULE
 
 
 def test_an_email_of_another_account_is_refused(cast, client):
