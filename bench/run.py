@@ -11,6 +11,7 @@ BENCH_DATABASE_URL, BENCH_BIG_DATABASE_URL, BENCH_REDIS_URL, BENCH_DURATION (sec
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -24,6 +25,7 @@ import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -108,7 +110,24 @@ def measure(env: dict, *args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def ensure_database(url: str) -> None:
+    """Create the benchmark's database when it is missing: a new machine has none."""
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with contextlib.closing(psycopg2.connect(parts._replace(path="/postgres").geturl())) as conn:
+        conn.autocommit = True  # CREATE DATABASE cannot run in a transaction
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                print(f"Creating the database {name}...", flush=True)
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def ensure_data(env: dict, organizations: int, steps: str = "") -> dict:
+    ensure_database(env["DATABASE_URL"])
     manage(env, "migrate", "--noinput", "-v0")
     info = measure(env, "machine")
     if info["organizations"] == 0:
