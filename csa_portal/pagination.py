@@ -45,15 +45,11 @@ class LogPage:
     every row before the page: 15 ms at 100,000 rows, and the log gains a row on every view).
 
     `newer` and `older` are the ids to pass as ?after= and ?before= for the next pages, None at
-    either end; `at_newest` tells whether this is the newest page."""
+    either end (`newer` is None on the newest page)."""
 
     rows: list
     newer: int | None
     older: int | None
-
-    @property
-    def at_newest(self) -> bool:
-        return self.newer is None
 
     def __iter__(self):
         return iter(self.rows)

@@ -106,7 +106,7 @@ def test_the_newest_page_comes_first_and_links_to_older_rows(django_assert_max_n
 
     assert _ids(page) == ids[:-4:-1]  # the three newest, newest first
     assert emails == ["viewer@test.mx"] * 3
-    assert page.at_newest and page.newer is None and page.older == ids[-3]
+    assert page.newer is None and page.older == ids[-3]
 
 
 def test_older_pages_follow_from_a_row_and_the_last_one_has_no_older_link():
@@ -116,7 +116,7 @@ def test_older_pages_follow_from_a_row_and_the_last_one_has_no_older_link():
     last = _page({"before": str(second.older)})
 
     assert _ids(second) == [ids[3], ids[2], ids[1]] and second.newer == ids[3]
-    assert _ids(last) == [ids[0]] and last.older is None and not last.at_newest
+    assert _ids(last) == [ids[0]] and last.older is None and last.newer is not None
 
 
 def test_newer_pages_go_back_and_end_on_the_newest_page():
@@ -127,7 +127,7 @@ def test_newer_pages_go_back_and_end_on_the_newest_page():
 
     assert _ids(newer) == [ids[5], ids[4], ids[3]]
     assert newer.newer == ids[5] and newer.older == ids[3]
-    assert _ids(back_to_top) == _ids(_page({})) and back_to_top.at_newest
+    assert _ids(back_to_top) == _ids(_page({})) and back_to_top.newer is None
 
 
 def test_rows_at_the_same_time_are_ordered_by_id_and_none_is_skipped_or_repeated():
