@@ -92,7 +92,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, handing the request's session (which may have read the person) to the backend.
+    "csa_portal.auth_backends.AuthenticationMiddleware",
     "csa_portal.middleware.SessionSecurityMiddleware",
     "csa_portal.middleware.UserLanguageMiddleware",
     "csa_portal.middleware.PrivacyNoticeMiddleware",
