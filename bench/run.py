@@ -25,7 +25,7 @@ import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -111,19 +111,24 @@ def measure(env: dict, *args: str) -> dict:
 
 
 def ensure_database(url: str) -> None:
-    """Create the benchmark's database when it is missing: a new machine has none."""
+    """Create the benchmark's database when it is missing: a new machine has none. The server's
+    `postgres` database is asked only then (a managed server may not let every role in)."""
     import psycopg2
     from psycopg2 import sql
 
+    try:
+        psycopg2.connect(url).close()
+        return
+    except psycopg2.OperationalError as exc:
+        if "does not exist" not in str(exc):
+            raise
     parts = urlsplit(url)
-    name = parts.path.lstrip("/")
+    name = unquote(parts.path.lstrip("/"))
     with contextlib.closing(psycopg2.connect(parts._replace(path="/postgres").geturl())) as conn:
         conn.autocommit = True  # CREATE DATABASE cannot run in a transaction
         with conn.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cursor.fetchone() is None:
-                print(f"Creating the database {name}...", flush=True)
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"Creating the database {name}...", flush=True)
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def ensure_data(env: dict, organizations: int, steps: str = "") -> dict:

@@ -70,4 +70,6 @@ def _get_user(request):
             request._cached_user = auth.get_user(request)
         finally:
             session_in_use.reset(token)
+            # Used once: a person read for a wrong hint is not kept for the rest of the request.
+            request.session.read_user = None
     return request._cached_user

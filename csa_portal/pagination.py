@@ -55,9 +55,12 @@ class LogPage:
         return iter(self.rows)
 
 
-def _row_id(value) -> int | None:
+def row_id(value) -> int | None:
+    """A row id from a request's parameter, None unless it is plain ASCII digits that fit a
+    bigint (18 digits at most: int() of thousands of digits raises, and PostgreSQL refuses a
+    number past a bigint)."""
     value = value or ""
-    return int(value) if value.isascii() and value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 def newest_first_page(
@@ -73,10 +76,10 @@ def newest_first_page(
     joins, for the page's rows only, in one statement with them.
 
     At most three queries whatever the list's size: the row the page starts after, the page;
-    and when the newer rows left do not fill a page, the newest page instead (a page of three
-    rows would be a strange place to land)."""
-    before, after = _row_id(params.get("before")), _row_id(params.get("after"))
-    anchor_id = before or after
+    and when the newer rows left do not fill a page, or no row is older, the newest page
+    instead (a page of three rows, or of none, would be a strange place to land)."""
+    before, after = row_id(params.get("before")), row_id(params.get("after"))
+    anchor_id = before if before is not None else after
     anchor = None
     if anchor_id is not None:
         anchor = queryset.filter(pk=anchor_id).values_list(time_field, flat=True).first()
@@ -89,9 +92,9 @@ def newest_first_page(
             **{time_field: anchor, "pk__gte": anchor_id}
         )
         rows = _load(older.order_by(*newest_first)[: per_page + 1], load, newest_first)
-        # Newer ones start above the first row shown (above the anchor when none is older).
-        newer_from = rows[0].pk if rows else anchor_id
-        return LogPage(rows[:per_page], newer_from, _next_id(rows, per_page))
+        if not rows:  # nothing older (a hand-made link, or its rows were removed)
+            return newest_first_page(queryset, time_field, {}, per_page, load)
+        return LogPage(rows[:per_page], rows[0].pk, _next_id(rows, per_page))
     newer = queryset.filter(**{f"{time_field}__gte": anchor}).exclude(
         **{time_field: anchor, "pk__lte": anchor_id}
     )

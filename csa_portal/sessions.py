@@ -24,23 +24,27 @@ from functools import cache
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, connections, router
 from django.utils import timezone
 
 # Session key -> the id of the person it belongs to, as far as this process has seen. Only a
 # hint for reading both in one statement: a wrong or missing entry costs the second statement,
 # nothing else. Bounded: cleared when it grows past PEOPLE_MAX.
-_person_of_session: dict[str, str] = {}
+_person_of_session: dict[str, int] = {}
 PEOPLE_MAX = 20_000
 
 
 def _remember_person(session_key: str | None, data: dict) -> None:
-    person = data.get(SESSION_KEY)
-    if session_key is None or person is None:
+    try:  # as the backend reads it; a mangled id is nobody's and is not remembered
+        person = get_user_model()._meta.pk.to_python(data.get(SESSION_KEY))
+    except ValidationError:
+        return
+    if session_key is None or not isinstance(person, int) or not 0 < person < 2**63:
         return
     if len(_person_of_session) >= PEOPLE_MAX:
         _person_of_session.clear()
-    _person_of_session[session_key] = str(person)
+    _person_of_session[session_key] = person
 
 
 @cache

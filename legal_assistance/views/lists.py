@@ -28,7 +28,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from csa_portal.pagination import newest_first_page, page_joined_after
+from csa_portal.pagination import newest_first_page, page_joined_after, row_id
 from csa_portal.rendering import render
 from organizations.access import get_organization_for_user
 
@@ -212,9 +212,9 @@ def access_log(request):
     """Who viewed which case's confidential details, and when (coordinators only)."""
     require_coordinator(request)
     entries = ConfidentialAccess.objects.order_by("-viewed_at", "-id")
-    case_id = request.GET.get("case", "")
-    if case_id.isdigit():
-        entries = entries.filter(case_id=int(case_id))
+    case_id = row_id(request.GET.get("case"))
+    if case_id is not None:
+        entries = entries.filter(case_id=case_id)
     page = newest_first_page(
         entries,
         "viewed_at",
@@ -225,5 +225,5 @@ def access_log(request):
     return render(
         request,
         "legal_assistance/access_log.html",
-        {"page": page, "case_id": case_id if case_id.isdigit() else ""},
+        {"page": page, "case_id": case_id or ""},
     )

@@ -149,6 +149,8 @@ def test_a_garbled_or_unknown_row_gives_the_newest_page():
     newest = _ids(_page({}))
 
     for params in (
+        {"before": "0", "after": str(ids[2])},
+        {"before": "9" * 30},
         {"before": "abc"},
         {"after": "-1"},
         {"before": "٣"},
@@ -165,3 +167,35 @@ def test_a_row_outside_the_filtered_list_gives_its_newest_page():
     page = newest_first_page(cases_only, "viewed_at", {"before": str(ids[-1])}, 2, lambda r: r)
 
     assert _ids(page) == [ids[-2], ids[-3]]
+
+
+def test_no_older_row_gives_the_newest_page():
+    ids = _log(5)
+
+    assert _ids(_page({"before": str(ids[0])})) == _ids(_page({}))
+
+
+def test_rows_written_by_case_views_page_both_ways_once_each():
+    """The case page writes its log row with a plain INSERT: its times must compare equal to
+    the ORM's (on SQLite an offset written with them once did not)."""
+    from legal_assistance.services.cases import record_case_view
+
+    user = make_user("viewer@test.mx")
+    case = requested_case(make_organization("Zz Log"), user)
+    for _ in range(7):
+        record_case_view(case_id=case.pk, user=user, what="case")
+    newest_first = list(
+        ConfidentialAccess.objects.order_by("-viewed_at", "-id").values_list("id", flat=True)
+    )
+
+    older, params = [], {}
+    while True:
+        page = _page(params, per_page=2)
+        older += _ids(page)
+        if page.older is None:
+            break
+        params = {"before": str(page.older)}
+    newer = _ids(_page({"after": str(newest_first[-1])}, per_page=2))
+
+    assert older == newest_first
+    assert newer == [newest_first[-3], newest_first[-2]]

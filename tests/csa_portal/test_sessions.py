@@ -60,8 +60,9 @@ def test_a_deactivated_person_is_logged_out_on_the_one_statement_path(cast, clie
     cast.leader.is_active = False
     cast.leader.save(update_fields=["is_active"])
 
-    response = client.get(reverse("account"))
+    response, _, queries = _account(client)
 
+    assert _reads_person_with_session(queries[0])
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
@@ -70,8 +71,9 @@ def test_a_changed_password_ends_the_session_on_the_one_statement_path(cast, cli
     cast.leader.set_password("another-long-password-2026")
     cast.leader.save(update_fields=["password"])
 
-    response = client.get(reverse("account"))
+    response, _, queries = _account(client)
 
+    assert _reads_person_with_session(queries[0])
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
@@ -79,6 +81,7 @@ def test_a_removed_person_s_session_is_nobody_s(cast, client_for):
     client = client_for(cast.member)
     cast.member.delete()
 
-    response = client.get(reverse("account"))
+    response, _, queries = _account(client)
 
+    assert _reads_person_with_session(queries[0])
     assert response.status_code == 302 and reverse("login") in response["Location"]

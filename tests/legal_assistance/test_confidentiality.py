@@ -246,6 +246,7 @@ def test_coordinators_read_the_access_log(cast, network, secret_case, client_for
     assert "leader@test.mx" in html and secret_case.reference in html
     assert "Case details, notes and messages" in html
     assert "leader@test.mx" not in filtered
+    assert client.get(reverse("legal_assistance:access_log"), {"case": "²"}).status_code == 200
 
 
 @pytest.mark.parametrize(
