@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet, Subquery
 
+from .params import whole_number
+
 
 def page_joined_after(
     queryset: QuerySet, number, per_page: int, load: Callable[[QuerySet], QuerySet]
@@ -28,9 +30,7 @@ def page_joined_after(
     if not ordering or not query.standard_ordering:
         raise ValueError("page_joined_after needs a queryset in a set order, not reversed")
     page = Paginator(queryset, per_page).get_page(number)
-    picked = Subquery(page.object_list.values("pk"))
-    rows = load(queryset.model._default_manager.filter(pk__in=picked))
-    page.object_list = list(rows.order_by(*ordering))
+    page.object_list = _load(page.object_list, load, ordering)
     return page
 
 
@@ -55,14 +55,6 @@ class LogPage:
         return iter(self.rows)
 
 
-def row_id(value) -> int | None:
-    """A row id from a request's parameter, None unless it is plain ASCII digits that fit a
-    bigint (18 digits at most: int() of thousands of digits raises, and PostgreSQL refuses a
-    number past a bigint)."""
-    value = value or ""
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
-
-
 def newest_first_page(
     queryset: QuerySet,
     time_field: str,
@@ -78,7 +70,7 @@ def newest_first_page(
     At most three queries whatever the list's size: the row the page starts after, the page;
     and when the newer rows left do not fill a page, or no row is older, the newest page
     instead (a page of three rows, or of none, would be a strange place to land)."""
-    before, after = row_id(params.get("before")), row_id(params.get("after"))
+    before, after = whole_number(params.get("before")), whole_number(params.get("after"))
     anchor_id = before if before is not None else after
     anchor = None
     if anchor_id is not None:
@@ -112,5 +104,6 @@ def _next_id(rows: list, per_page: int) -> int | None:
 
 
 def _load(picked: QuerySet, load: Callable[[QuerySet], QuerySet], order: tuple) -> list:
+    """The rows of `picked` (a sliced bare query) read again by `load`, in `order`."""
     rows = load(picked.model._default_manager.filter(pk__in=Subquery(picked.values("pk"))))
     return list(rows.order_by(*order))

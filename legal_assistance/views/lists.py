@@ -28,7 +28,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from csa_portal.pagination import newest_first_page, page_joined_after, row_id
+from csa_portal.pagination import newest_first_page, page_joined_after
+from csa_portal.params import whole_number
 from csa_portal.rendering import render
 from organizations.access import get_organization_for_user
 
@@ -212,7 +213,7 @@ def access_log(request):
     """Who viewed which case's confidential details, and when (coordinators only)."""
     require_coordinator(request)
     entries = ConfidentialAccess.objects.order_by("-viewed_at", "-id")
-    case_id = row_id(request.GET.get("case"))
+    case_id = whole_number(request.GET.get("case"))
     if case_id is not None:
         entries = entries.filter(case_id=case_id)
     page = newest_first_page(

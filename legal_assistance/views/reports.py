@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from csa_portal.params import whole_number
 from csa_portal.rendering import render
 from organizations.tabular import table_response
 
@@ -14,8 +15,8 @@ from ..reports import EXPORT_COLUMNS, available_years, legal_report
 
 
 def _chosen_year(request, years: list[int]) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and int(value) in years else None
+    year = whole_number(request.GET.get("year"))
+    return year if year in years else None
 
 
 @require_safe

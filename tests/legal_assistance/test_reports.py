@@ -245,3 +245,14 @@ def test_kept_report_follows_logged_hours_and_the_reader_s_language(
 
     with translation.override("en"):
         assert legal_report().total.hours == Decimal("2.00")
+
+
+@pytest.mark.parametrize("year", ["²", "٢٠١٨", "9" * 40, "abc"])
+def test_a_year_that_is_not_plain_digits_gives_every_year(figures, cast, client_for, year):
+    client = client_for(cast.staff)
+
+    page = client.get(reverse("legal_assistance:reports"), {"year": year})
+    export = client.get(reverse("legal_assistance:report_export"), {"format": "csv", "year": year})
+
+    assert page.status_code == 200 and export.status_code == 200
+    assert export["Content-Disposition"] == 'attachment; filename="legal-assistance-all-years.csv"'
