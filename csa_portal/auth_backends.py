@@ -18,11 +18,18 @@ from django.db import connection
 from django.utils.functional import SimpleLazyObject
 
 
+def user_columns(quote, prefix: str = "") -> str:
+    """The person's columns, named as its fields (raw() reads them into a person), each after
+    `prefix` (a table alias and its dot)."""
+    fields = get_user_model()._meta.concrete_fields
+    return ", ".join(f"{prefix}{quote(field.column)}" for field in fields)
+
+
 @cache
 def _user_by_id_sql() -> str:
     user_model = get_user_model()
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in user_model._meta.concrete_fields)
+    columns = user_columns(quote)
     table = quote(user_model._meta.db_table)
     return f"SELECT {columns} FROM {table} WHERE {quote(user_model._meta.pk.column)} = %s"  # noqa: S608
 

@@ -28,6 +28,8 @@ from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, connections, router
 from django.utils import timezone
 
+from .auth_backends import user_columns
+
 # Session key -> the id of the person it belongs to, as far as this process has seen. Only a
 # hint for reading both in one statement: a wrong or missing entry costs the second statement,
 # nothing else. Bounded: cleared when it grows past PEOPLE_MAX.
@@ -62,7 +64,7 @@ def _session_with_person_sql(connection_alias: str, table: str) -> str:
     for one session key and one person's id; no row when either is missing."""
     quote = connections[connection_alias].ops.quote_name
     user_meta = get_user_model()._meta
-    columns = ", ".join(f"u.{quote(field.column)}" for field in user_meta.concrete_fields)
+    columns = user_columns(quote, prefix="u.")
     return (
         f"SELECT {columns}, s.{quote('session_data')} AS {quote('session_data_read')} "  # noqa: S608
         f"FROM {quote(table)} s INNER JOIN {quote(user_meta.db_table)} u "
