@@ -1,14 +1,8 @@
-"""Money is always shown with its currency, in the reader's number format."""
+"""The grants pages' filters: money (shared with every app, csa_portal.templatetags.formatting)."""
 
 from django import template
-from django.template.defaultfilters import floatformat
+
+from csa_portal.templatetags.formatting import money
 
 register = template.Library()
-
-
-@register.filter
-def money(value, currency: str = "") -> str:
-    if value is None or value == "":
-        return "—"
-    amount = floatformat(value, "2g")
-    return f"{amount} {currency}".strip()
+register.filter("money", money)

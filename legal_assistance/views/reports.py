@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from csa_portal.params import whole_number
@@ -29,9 +30,18 @@ def report_page(request):
     chart = {
         "labels": [row.label for row in by_year],
         "series": [
-            {"label": _("Opened"), "values": [row.opened for row in by_year]},
-            {"label": _("Matched"), "values": [row.matched for row in by_year]},
-            {"label": _("Resolved"), "values": [row.resolved for row in by_year]},
+            {
+                "label": pgettext("number of cases", "Opened"),
+                "values": [row.opened for row in by_year],
+            },
+            {
+                "label": pgettext("number of cases", "Matched"),
+                "values": [row.matched for row in by_year],
+            },
+            {
+                "label": pgettext("number of cases", "Resolved"),
+                "values": [row.resolved for row in by_year],
+            },
         ],
     }
     sections = [

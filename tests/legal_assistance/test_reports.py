@@ -212,7 +212,29 @@ def test_the_report_page_shows_the_totals(figures, cast, client_for):
 
     assert 'data-testid="total-opened">4<' in html
     assert 'data-testid="total-hours">10.50<' in html
-    assert 'data-testid="total-value">20500.00<' in html
+    # Grouped in thousands, as money is everywhere in the portal.
+    assert 'data-testid="total-value">20,500.00<' in html
+    assert '<td class="text-end">14,500.00</td>' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "headings"),
+    [
+        ("es", ["Casos resueltos", ">Abiertos<", ">Asignados<", ">Resueltos<"]),
+        ("en", ["Cases resolved", ">Opened<", ">Matched<", ">Resolved<"]),
+    ],
+)
+def test_the_report_counts_cases_in_the_reader_s_language(
+    figures, cast, client_for, language, headings
+):
+    """Its columns count cases: plural in Spanish, unlike the same words as a case's status."""
+    cast.staff.preferred_language = language
+    cast.staff.save(update_fields=["preferred_language"])
+
+    html = client_for(cast.staff).get(reverse("legal_assistance:reports")).content.decode()
+
+    for heading in headings:
+        assert heading in html
 
 
 @pytest.mark.django_db(transaction=True)
