@@ -10,7 +10,9 @@ kept, keyed by everything else the page depends on:
   (its forms carry a token for that cookie);
 - the language and today's date (deadlines, "overdue");
 - the database: the tables its statements read, with their version tokens when it started
-  rendering (csa_portal.table_versions); any write to one of them since makes it stale.
+  rendering (csa_portal.table_versions); any write to one of them since makes it stale. A
+  table read only as single rows by primary key (the organization of an organization's page,
+  the person viewing) depends on those rows alone, and on writes of other shapes to the table.
 
 A page is served from the cache only if all of those match, after every check that runs before
 the view (login, second factor, privacy notice). It is never kept when producing it changed
@@ -67,12 +69,13 @@ def repeat_on_every_view(request, action: str, **values) -> None:
 
 
 # Part of every key: change it when Entry changes, so a deploy never reads an older kind.
-ENTRY_FORMAT = 1
+ENTRY_FORMAT = 2
 
 
 @dataclass(frozen=True)
 class Entry:
-    tables: tuple[str, ...]
+    # Tables, and table_versions.row_key/base_key for tables read only row by row.
+    keys: tuple[str, ...]
     versions: tuple[int | None, ...]
     headers: tuple[tuple[str, str], ...]
     # zlib-compressed: pages of 10-190 KB per person and page would otherwise fill Redis (HTML
@@ -93,10 +96,12 @@ class _Rendering:
     repeats: list[tuple[str, dict]] = field(default_factory=list)
 
 
-def _always_read() -> tuple[str, ...]:
-    """Tables every page depends on though they are read before the view runs: the person's
-    row (role, language, privacy acceptance), loaded by the authentication middleware."""
-    return (get_user_model()._meta.db_table,)
+def _person_row(request) -> tuple[str, str]:
+    """What every page depends on though it is read before the view runs: the person's row
+    (role, language, privacy acceptance), loaded by the authentication middleware. Only that
+    row: someone else logging in (their last_login) changes no one else's pages."""
+    table = get_user_model()._meta.db_table
+    return table_versions.row_key(table, request.user.pk), table_versions.base_key(table)
 
 
 def _has_pending_messages(request) -> bool:
@@ -154,30 +159,30 @@ def _cacheable_response(request, response, rendering: _Rendering) -> bool:
     )
 
 
-# Page key -> the tables of the entry this process last found or kept under it. Only a hint:
-# with it, the entry and its tables' versions come in one round trip to Redis instead of two
-# (the entry says which tables it depends on). Bounded: cleared when it grows past HINTS_MAX.
-_table_hints: dict[str, tuple[str, ...]] = {}
+# Page key -> the version keys of the entry this process last found or kept under it. Only a
+# hint: with it, the entry and its versions come in one round trip to Redis instead of two
+# (the entry says what it depends on). Bounded: cleared when it grows past HINTS_MAX.
+_key_hints: dict[str, tuple[str, ...]] = {}
 HINTS_MAX = 5000
 
 
-def _remember_tables(key: str, tables: tuple[str, ...]) -> None:
-    if len(_table_hints) >= HINTS_MAX:
-        _table_hints.clear()
-    _table_hints[key] = tables
+def _remember_keys(key: str, keys: tuple[str, ...]) -> None:
+    if len(_key_hints) >= HINTS_MAX:
+        _key_hints.clear()
+    _key_hints[key] = keys
 
 
 def _lookup(key: str) -> Entry | None:
-    hinted = _table_hints.get(key, ())
-    found = cache.get_many([key, *(table_versions.version_key(t) for t in hinted)])
+    hinted = _key_hints.get(key, ())
+    found = cache.get_many([key, *(table_versions.version_key(k) for k in hinted)])
     entry = found.get(key)
     if not isinstance(entry, Entry):
         return None
-    if entry.tables == hinted:
-        now = tuple(found.get(table_versions.version_key(t)) for t in hinted)
+    if entry.keys == hinted:
+        now = tuple(found.get(table_versions.version_key(k)) for k in hinted)
     else:
-        now = table_versions.versions_in_order(entry.tables)
-        _remember_tables(key, entry.tables)
+        now = table_versions.versions_in_order(entry.keys)
+        _remember_keys(key, entry.keys)
     return entry if now == entry.versions else None
 
 
@@ -205,16 +210,17 @@ class PageCacheMiddleware:
             return response
         table_versions.stop_recording(rendering.token)
         if _cacheable_response(request, response, rendering):
-            tables = tuple(sorted(rendering.recording.read.union(_always_read())))
+            found = rendering.recording.dependencies(rendering.versions)
+            keys = tuple(sorted(found))
             entry = Entry(
-                tables=tables,
-                versions=tuple(rendering.versions.get(t) for t in tables),
+                keys=keys,
+                versions=tuple(found[k] for k in keys),
                 headers=tuple(response.headers.items()),
                 compressed=zlib.compress(response.content, 1),
                 repeats=tuple(rendering.repeats),
             )
             cache.set(rendering.key, entry, settings.PAGE_CACHE_SECONDS)
-            _remember_tables(rendering.key, tables)
+            _remember_keys(rendering.key, keys)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -226,8 +232,10 @@ class PageCacheMiddleware:
             return _replay(request, entry)
         # Versions are read before the view's first statement: a write committed while the
         # page renders then makes the kept page stale at once.
-        versions = table_versions.snapshot_versions()
+        person = _person_row(request)
+        versions = table_versions.snapshot_versions(extra=person)
         recording, token = table_versions.start_recording()
+        recording.rows.update({key: versions[key] for key in person})
         request._page_cache = _Rendering(
             key=key,
             recording=recording,

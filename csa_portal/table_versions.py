@@ -8,7 +8,17 @@ the first one but before the commit could not see the new rows, and must not out
 commit. Schema changes (migrations) renew every table.
 
 The cache of rendered pages (csa_portal.page_cache) keeps the tokens of the tables a page read
-and serves the page only while all of them are unchanged. Tokens live in the default cache
+and serves the page only while all of them are unchanged.
+
+One row at a time: a page that reads a table only as one row fetched by its primary key (an
+organization's page reads that organization) need not be rendered again when another row
+changes, as when any leader saves their own profile. Such a read (`SELECT … FROM "t" [JOIN …]
+WHERE "t"."id" = %s`, see `read_row`) depends on the row's token `t@<id>` and on `t@base`,
+instead of `t`. A statement that changes one row by its primary key (`UPDATE "t" SET … WHERE
+"t"."id" = %s`, as `save()` does) renews `t` and `t@<id>`; every other write to a table (any
+INSERT, DELETE, UPSERT, an UPDATE of several rows, raw SQL of another shape) renews `t` and
+`t@base`, so it reaches every page that read the table in any way. Anything not recognised
+is treated as the whole table: a shape missed costs a render, never a stale page. Tokens live in the default cache
 (Redis in production, shared by every web and worker process); a token that is missing reads
 as "changed". If the cache cannot be reached when a write happens, the renewal is lost and a
 page can stay stale until its entry expires (PAGE_CACHE_SECONDS): that is the bound.
@@ -61,43 +71,143 @@ def read_tables(sql: str) -> set[str]:
     return known_tables().intersection(_READ.findall(sql))
 
 
-def version_key(table: str) -> str:
+@memoize
+def _primary_key_columns() -> dict[str, str]:
+    return {
+        model._meta.db_table: model._meta.pk.column
+        for model in apps.get_models(include_auto_created=True)
+    }
+
+
+# The ORM's fetch of one row by its primary key, with its select_related joins: no subquery (no
+# FROM in the column list), no other condition, and (checked apart) no other parameter.
+_ROW_READ = re.compile(
+    r"SELECT (?:(?!\bFROM\b).)+? FROM \"(?P<table>\w+)\""
+    r"(?: (?:LEFT OUTER|INNER) JOIN \"\w+\"(?: \w+)? ON \([^()]*\))*"
+    r" WHERE \"(?P=table)\"\.\"(?P<column>\w+)\" = %s(?: LIMIT \d+)?",
+    re.DOTALL,
+)
+# save() of one row, or .filter(pk=…).update(…): nothing in SET reads another row.
+_ROW_UPDATE = re.compile(
+    r"UPDATE \"(?P<table>\w+)\" SET (?:(?!\bSELECT\b|\bWHERE\b).)+"
+    r" WHERE \"(?P=table)\"\.\"(?P<column>\w+)\" = %s",
+    re.DOTALL,
+)
+
+
+def _one_row(
+    pattern: re.Pattern, sql: str, params, *, single_param: bool
+) -> tuple[str, int] | None:
+    # The cheap checks first: this runs for every statement.
+    if not params or (single_param and len(params) != 1) or sql.count("%s") != len(params):
+        return None
+    match = pattern.fullmatch(sql)
+    if match is None:
+        return None
+    table = match["table"]
+    if _primary_key_columns().get(table) != match["column"]:
+        return None
+    if single_param and _READ.findall(sql).count(table) != 1:
+        return None  # the table joined to itself: more than that row is read
+    try:
+        return table, int(params[-1])
+    except (TypeError, ValueError):
+        return None
+
+
+def read_row(sql: str, params) -> tuple[str, int] | None:
+    """(table, primary key) when the statement reads that table only as that one row."""
+    return _one_row(_ROW_READ, sql, params, single_param=True)
+
+
+def written_row(sql: str, params) -> tuple[str, int] | None:
+    """(table, primary key) when the statement changes only that one row of that table."""
+    return _one_row(_ROW_UPDATE, sql, params, single_param=False)
+
+
+def base_key(table: str) -> str:
+    """What a page that read rows of `table` one by one depends on besides those rows."""
+    return f"{table}@base"
+
+
+def row_key(table: str, pk: int) -> str:
+    return f"{table}@{pk}"
+
+
+def table_of(key: str) -> str:
+    return key.partition("@")[0]
+
+
+def version_key(key: str) -> str:
+    """`key`: a table, or a table's base_key or row_key."""
     # Per database: test databases, or two portals sharing one Redis, never mix.
-    return f"tv:{default_connection.settings_dict['NAME']}:{table}"
+    return f"tv:{default_connection.settings_dict['NAME']}:{key}"
+
+
+# A row's token is needed only while a page or value that read the row is kept; a token that
+# is missing reads as "changed", so letting them expire bounds Redis without a stale page.
+ROW_TOKEN_SECONDS = 2 * 3600
+
+
+def renew_keys(keys: Iterable[str]) -> None:
+    keys = list(keys)
+    if not keys:
+        return
+    token = secrets.randbits(62)  # an int: Redis keeps it as is, no pickling either way
+    tables = {version_key(k): token for k in keys if "@" not in k or k.endswith("@base")}
+    rows = {version_key(k): token for k in keys if k not in tables and "@" in k}
+    # An unreachable cache drops this (csa_portal.cache): pages then expire on their own.
+    if tables:
+        cache.set_many(tables, timeout=None)
+    if rows:
+        cache.set_many(rows, timeout=ROW_TOKEN_SECONDS)
 
 
 def renew(tables: Iterable[str]) -> None:
-    tables = list(tables)
+    """The tables changed in any way: every page that read them, as a whole or row by row."""
+    renew_keys(key for table in tables for key in (table, base_key(table)))
+
+
+def changed_keys(sql: str, params) -> frozenset[str]:
+    """The tokens a write renews (empty for a read)."""
+    tables = written_tables(sql)
     if not tables:
-        return
-    token = secrets.randbits(62)  # an int: Redis keeps it as is, no pickling either way
-    # An unreachable cache drops this (csa_portal.cache): pages then expire on their own.
-    cache.set_many({version_key(t): token for t in tables}, timeout=None)
+        return frozenset()
+    row = written_row(sql, params) if len(tables) == 1 else None
+    if row is not None:
+        return frozenset({row[0], row_key(*row)})
+    return frozenset(key for table in tables for key in (table, base_key(table)))
 
 
-def current_versions(tables: Iterable[str]) -> dict[str, int | None]:
-    """Each table's token, None where it has none (or the cache is unreachable)."""
-    tables = list(tables)
-    keys = {version_key(t): t for t in tables}
-    found = cache.get_many(list(keys))
-    return {table: found.get(key) for key, table in keys.items()}
+def current_versions(keys: Iterable[str]) -> dict[str, int | None]:
+    """Each key's token (a table, base_key or row_key), None where it has none (or the cache
+    is unreachable)."""
+    keys = list(keys)
+    names = {version_key(k): k for k in keys}
+    found = cache.get_many(list(names))
+    return {key: found.get(name) for name, key in names.items()}
 
 
-def versions_in_order(tables: tuple[str, ...]) -> tuple[int | None, ...]:
-    """current_versions as a tuple in the tables' order, as kept entries store them."""
-    versions = current_versions(tables)
-    return tuple(versions[t] for t in tables)
+def versions_in_order(keys: tuple[str, ...]) -> tuple[int | None, ...]:
+    """current_versions as a tuple in the keys' order, as kept entries store them."""
+    versions = current_versions(keys)
+    return tuple(versions[k] for k in keys)
 
 
-def snapshot_versions() -> dict[str, int | None]:
-    """Every known table's token, giving a token to those that have none yet, so that a page
-    never records "no token" (which a lost token would then match)."""
-    versions = current_versions(known_tables())
-    missing = [t for t, v in versions.items() if v is None]
+def snapshot_versions_of(keys: list[str]) -> dict[str, int | None]:
+    """The keys' tokens, giving a token to those that have none yet, so that a page never
+    records "no token" (which a lost token would then match)."""
+    versions = current_versions(keys)
+    missing = [k for k, v in versions.items() if v is None]
     if missing:
-        renew(missing)
+        renew_keys(missing)
         versions.update(current_versions(missing))
     return versions
+
+
+def snapshot_versions(extra: Iterable[str] = ()) -> dict[str, int | None]:
+    """Every known table's token, and those of the `extra` keys (snapshot_versions_of)."""
+    return snapshot_versions_of([*known_tables(), *extra])
 
 
 # --- recording what a request reads ---------------------------------------------------------
@@ -105,10 +215,39 @@ def snapshot_versions() -> dict[str, int | None]:
 
 @dataclass
 class Recording:
-    """What the statements run while a page is being rendered read and whether one wrote."""
+    """What the statements run while a page is being rendered read and whether one wrote.
+    `read`: tables read as a whole; `rows`: for tables read one row at a time, each row_key and
+    the table's base_key with their tokens before the first statement that read them (they
+    matter only for tables not also in `read`)."""
 
     read: set[str] = field(default_factory=set)
+    rows: dict[str, int | None] = field(default_factory=dict)
     wrote: bool = False
+
+    def note_row(self, table: str, pk: int) -> None:
+        if table in self.read:
+            return
+        keys = [k for k in (row_key(table, pk), base_key(table)) if k not in self.rows]
+        if keys:
+            # Before the statement runs: a write committed after this makes the page stale.
+            self.rows.update(snapshot_versions_of(keys))
+
+    def tables(self) -> set[str]:
+        """Every table read, whole or by rows."""
+        return self.read.union(table_of(key) for key in self.rows)
+
+    def learn(self, other: Recording) -> None:
+        self.read.update(other.read)
+        for key, version in other.rows.items():
+            self.rows.setdefault(key, version)
+        self.wrote = self.wrote or other.wrote
+
+    def dependencies(self, versions: dict[str, int | None]) -> dict[str, int | None]:
+        """The keys the result depends on and their tokens: `versions` (read before the first
+        statement) for the tables read as a whole, the rows' own otherwise."""
+        found = {table: versions.get(table) for table in self.read}
+        found.update((k, v) for k, v in self.rows.items() if table_of(k) not in self.read)
+        return found
 
 
 _recording: contextvars.ContextVar[Recording | None] = contextvars.ContextVar(
@@ -138,11 +277,24 @@ def not_recorded():
 # --- values kept until a table they read is written -----------------------------------------
 
 
+# Part of every kept value's key: change it when _Kept changes, so that after a deploy no
+# process reads a value pickled in an older shape.
+KEPT_FORMAT = 2
+
+
 @dataclass(frozen=True)
 class _Kept:
-    tables: tuple[str, ...]
+    keys: tuple[str, ...]
     versions: tuple[int | None, ...]
     value: object
+
+    def tell(self, recording: Recording) -> None:
+        """A page being recorded learns what this value was computed from."""
+        for key, version in zip(self.keys, self.versions, strict=True):
+            if "@" in key:
+                recording.rows.setdefault(key, version)
+            else:
+                recording.read.add(key)
 
 
 def kept_until_written(key: str, compute, timeout: int = 3600):
@@ -152,18 +304,17 @@ def kept_until_written(key: str, compute, timeout: int = 3600):
     computed; the value must not depend on the language or the person (put what it depends on
     in the key).
 
-    As for kept pages (csa_portal.page_cache): the tables are those its statements read, their
-    versions are read before computing (a write made meanwhile makes the value stale at once),
-    and a page being recorded for the page cache is told about those tables also when the value
-    comes from here and no statement ran."""
-    kept_key = f"kept:{default_connection.settings_dict['NAME']}:{key}"
+    As for kept pages (csa_portal.page_cache): the tables (or rows) are those its statements
+    read, their versions are read before computing (a write made meanwhile makes the value
+    stale at once), and a page being recorded for the page cache is told about them also when
+    the value comes from here and no statement ran."""
+    kept_key = f"kept:{KEPT_FORMAT}:{default_connection.settings_dict['NAME']}:{key}"
     outer = _recording.get()
     kept = cache.get(kept_key)
-    if isinstance(kept, _Kept):
+    if isinstance(kept, _Kept) and versions_in_order(kept.keys) == kept.versions:
         if outer is not None:
-            outer.read.update(kept.tables)
-        if versions_in_order(kept.tables) == kept.versions:
-            return kept.value
+            kept.tell(outer)
+        return kept.value
     versions = snapshot_versions()
     recording, token = start_recording()
     try:
@@ -171,13 +322,13 @@ def kept_until_written(key: str, compute, timeout: int = 3600):
     finally:
         stop_recording(token)
     if outer is not None:
-        outer.read.update(recording.read)
-        outer.wrote = outer.wrote or recording.wrote
+        outer.learn(recording)
     # Not kept when this transaction wrote one of the tables: the value then shows rows that
     # nobody else sees yet and that a rollback would take back.
-    if not recording.wrote and not _written_in_this_transaction().intersection(recording.read):
-        tables = tuple(sorted(recording.read))
-        cache.set(kept_key, _Kept(tables, tuple(versions[t] for t in tables), value), timeout)
+    if not recording.wrote and not _written_in_this_transaction().intersection(recording.tables()):
+        found = recording.dependencies(versions)
+        keys = tuple(sorted(found))
+        cache.set(kept_key, _Kept(keys, tuple(found[k] for k in keys), value), timeout)
     return value
 
 
@@ -185,29 +336,42 @@ def kept_until_written(key: str, compute, timeout: int = 3600):
 
 
 def track_statement(execute, sql, params, many, context):
-    result = execute(sql, params, many, context)
-    written = written_tables(sql)
     recording = _recording.get()
+    row = None
+    if recording is not None and not many:
+        row = read_row(sql, params)
+        if row is not None:
+            recording.note_row(*row)
+    result = execute(sql, params, many, context)
+    changed = changed_keys(sql, params) if not many else _changed_by_many(sql)
     if recording is not None:
-        recording.read.update(read_tables(sql))
-        recording.wrote = recording.wrote or bool(written)
-    if written:
-        _note_write(context["connection"], written)
+        read = set(read_tables(sql))
+        if row is not None:
+            read.discard(row[0])  # depends on that row (noted above), not on the whole table
+        recording.read.update(read)
+        recording.wrote = recording.wrote or bool(changed)
+    if changed:
+        _note_write(context["connection"], changed)
     return result
 
 
+def _changed_by_many(sql: str) -> frozenset[str]:
+    # executemany: one statement, many parameter sets (rows); taken as the whole tables.
+    return frozenset(key for table in written_tables(sql) for key in (table, base_key(table)))
+
+
 class _PendingRenewal:
-    """The tables a transaction wrote, renewed again once it commits."""
+    """The keys a transaction's writes renewed, renewed again once it commits."""
 
     def __init__(self) -> None:
-        self.tables: set[str] = set()
+        self.keys: set[str] = set()
 
     def __call__(self) -> None:
-        renew(self.tables)
+        renew_keys(self.keys)
 
 
-def _note_write(connection, tables: frozenset[str]) -> None:
-    renew(tables)
+def _note_write(connection, keys: frozenset[str]) -> None:
+    renew_keys(keys)
     if not connection.in_atomic_block:
         return  # autocommit: already committed
     pending = getattr(connection, "_pending_table_renewal", None)
@@ -217,16 +381,17 @@ def _note_write(connection, tables: frozenset[str]) -> None:
         pending = _PendingRenewal()
         connection._pending_table_renewal = pending
         connection.on_commit(pending)
-    pending.tables.update(tables)
+    pending.keys.update(keys)
 
 
 def _written_in_this_transaction(connection=default_connection) -> set[str]:
+    """The tables this transaction wrote (whole or some rows)."""
     pending = getattr(connection, "_pending_table_renewal", None)
     if not connection.in_atomic_block or pending is None:
         return set()
     if not any(func is pending for _, func, _ in connection.run_on_commit):
         return set()  # registered by an earlier transaction (or a rolled-back savepoint)
-    return pending.tables
+    return {table_of(key) for key in pending.keys}
 
 
 def install(sender, connection, **kwargs) -> None:

@@ -8,7 +8,6 @@ the next view shows it, and that nothing personal crosses sessions.
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,31 +18,7 @@ from tests.legal_assistance.helpers import requested_case
 from tests.personas import speak_english
 from tests.query_counts import LOGGED_IN
 
-
-def get(client, url, **extra):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, **extra)
-    assert response.status_code == 200, response.status_code
-    return response, len(queries)
-
-
-def browser(client):
-    """A client that has been on the portal: it keeps the CSRF cookie its first page set (a
-    page rendered for a new CSRF secret is not kept: its forms would carry the wrong token)."""
-    client.get(reverse("home"))
-    assert "csrftoken" in client.cookies
-    return client
-
-
-@pytest.fixture
-def staff_client(cast, client_for):
-    speak_english(cast.staff)
-    return browser(client_for(cast.staff))
-
-
-@pytest.fixture
-def detail_url(cast):
-    return reverse("organizations:detail", args=[cast.org.pk])
+from .page_cache_helpers import browser, get
 
 
 def test_the_same_page_again_comes_from_the_cache(staff_client, detail_url):
@@ -303,7 +278,7 @@ def test_a_kept_page_is_checked_in_one_round_trip_when_this_process_knows_it(
     _, queries = get(staff_client, detail_url)
     assert (queries, len(calls)) == (LOGGED_IN, 1)
 
-    page_cache._table_hints.clear()  # another process kept it: two round trips, same answer
+    page_cache._key_hints.clear()  # another process kept it: two round trips, same answer
     calls.clear()
     _, queries = get(staff_client, detail_url)
     assert (queries, len(calls)) == (LOGGED_IN, 2)
