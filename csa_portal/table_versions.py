@@ -80,19 +80,25 @@ def _primary_key_columns() -> dict[str, str]:
 
 
 # The ORM's fetch of one row by its primary key, with its select_related joins: no subquery (no
-# FROM in the column list), no other condition, and (checked apart) no other parameter.
+# FROM in the column list), no other condition, one statement, and (checked apart) no other
+# parameter.
 _ROW_READ = re.compile(
-    r"SELECT (?:(?!\bFROM\b).)+? FROM \"(?P<table>\w+)\""
-    r"(?: (?:LEFT OUTER|INNER) JOIN \"\w+\"(?: \w+)? ON \([^()]*\))*"
+    r"SELECT (?:(?!\bFROM\b)[^;])+? FROM \"(?P<table>\w+)\""
+    r"(?: (?:LEFT OUTER|INNER) JOIN \"\w+\"(?: \"?\w+\"?)? ON \([^();]*\))*"
     r" WHERE \"(?P=table)\"\.\"(?P<column>\w+)\" = %s(?: LIMIT \d+)?",
     re.DOTALL,
 )
-# save() of one row, or .filter(pk=…).update(…): nothing in SET reads another row.
+# save() of one row, or .filter(pk=…).update(…): nothing in SET reads another row, and (checked
+# apart) SET does not move the row to another key.
 _ROW_UPDATE = re.compile(
-    r"UPDATE \"(?P<table>\w+)\" SET (?:(?!\bSELECT\b|\bWHERE\b).)+"
+    r"UPDATE \"(?P<table>\w+)\" SET (?P<set>(?:(?!\bSELECT\b|\bWHERE\b)[^;])+)"
     r" WHERE \"(?P=table)\"\.\"(?P<column>\w+)\" = %s",
     re.DOTALL,
 )
+# A page reading more rows than this of one table one by one (a list loading each item's
+# foreign key) depends on the table instead: fewer tokens to read before each statement and to
+# check on every view.
+ROWS_PER_TABLE = 5
 
 
 def _one_row(
@@ -105,8 +111,11 @@ def _one_row(
     if match is None:
         return None
     table = match["table"]
-    if _primary_key_columns().get(table) != match["column"]:
+    key_column = _primary_key_columns().get(table)
+    if key_column != match["column"]:
         return None
+    if "set" in match.groupdict() and f'"{key_column}" =' in match["set"]:
+        return None  # the row moves to another key: a row read of that key would not know
     if single_param and _READ.findall(sql).count(table) != 1:
         return None  # the table joined to itself: more than that row is read
     try:
@@ -154,8 +163,9 @@ def renew_keys(keys: Iterable[str]) -> None:
     if not keys:
         return
     token = secrets.randbits(62)  # an int: Redis keeps it as is, no pickling either way
-    tables = {version_key(k): token for k in keys if "@" not in k or k.endswith("@base")}
-    rows = {version_key(k): token for k in keys if k not in tables and "@" in k}
+    is_row = [("@" in k and not k.endswith("@base"), version_key(k)) for k in keys]
+    tables = {name: token for row, name in is_row if not row}
+    rows = {name: token for row, name in is_row if row}
     # An unreachable cache drops this (csa_portal.cache): pages then expire on their own.
     if tables:
         cache.set_many(tables, timeout=None)
@@ -224,13 +234,21 @@ class Recording:
     rows: dict[str, int | None] = field(default_factory=dict)
     wrote: bool = False
 
-    def note_row(self, table: str, pk: int) -> None:
+    def note_row(self, table: str, pk: int) -> bool:
+        """Note a read of one row before its statement runs (a write committed after this
+        makes the result stale: each statement sees what was committed when it started, as
+        under READ COMMITTED, PostgreSQL's default, and SQLite's autocommit). False when the
+        table counts as read whole instead."""
         if table in self.read:
-            return
+            return False
+        prefix = f"{table}@"
+        if sum(k.startswith(prefix) for k in self.rows) > ROWS_PER_TABLE:
+            self.read.add(table)
+            return False
         keys = [k for k in (row_key(table, pk), base_key(table)) if k not in self.rows]
         if keys:
-            # Before the statement runs: a write committed after this makes the page stale.
             self.rows.update(snapshot_versions_of(keys))
+        return True
 
     def tables(self) -> set[str]:
         """Every table read, whole or by rows."""
@@ -340,8 +358,8 @@ def track_statement(execute, sql, params, many, context):
     row = None
     if recording is not None and not many:
         row = read_row(sql, params)
-        if row is not None:
-            recording.note_row(*row)
+        if row is not None and not recording.note_row(*row):
+            row = None
     result = execute(sql, params, many, context)
     changed = changed_keys(sql, params) if not many else _changed_by_many(sql)
     if recording is not None:

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from csa_portal import table_versions
 from csa_portal.table_versions import kept_until_written, read_row, written_row
-from organizations.models import Organization
+from organizations.models import Organization, Tier
 from organizations.services import update_organization
 from tests.personas import make_organization
 from tests.query_counts import LOGGED_IN
@@ -201,6 +201,7 @@ PK = '"organizations_organization"."id"'
         (f'SELECT {PK} FROM "organizations_organization" WHERE {PK} = %s FOR UPDATE', [7], None),
         (f'SELECT {PK} FROM "organizations_organization" WHERE {PK} = %s', ["x"], None),
         (f'SELECT {PK} FROM "organizations_organization" WHERE {PK} = %s', [], None),
+        (f'SELECT 1; SELECT {PK} FROM "organizations_organization" WHERE {PK} = %s', [7], None),
     ],
 )
 def test_read_row(sql, params, row):
@@ -238,6 +239,15 @@ def test_read_row(sql, params, row):
             None,
         ),
         (f'DELETE FROM "organizations_organization" WHERE {PK} = %s', [7], None),
+        # .filter(pk=5).update(id=7): a read of row 7 must learn it now exists.
+        (f'UPDATE "organizations_organization" SET "id" = %s WHERE {PK} = %s', [7, 5], None),
+        # Two statements in one string (raw SQL on PostgreSQL): the first changes every row.
+        (
+            f'UPDATE "organizations_organization" SET "phone" = %s; UPDATE '
+            f'"organizations_organization" SET "name" = %s WHERE {PK} = %s',
+            ["1", "x", 7],
+            None,
+        ),
     ],
 )
 def test_written_row(sql, params, row):
@@ -261,3 +271,56 @@ def test_a_row_saved_in_a_transaction_is_renewed_again_when_it_commits():
     after = table_versions.current_versions([key])[key]
     assert during is not None and after is not None and after != during
     assert connection.in_atomic_block is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_value_that_found_no_row_learns_when_a_row_moves_to_its_key():
+    cache.clear()
+    tier = Tier.objects.create(number=901, name_en="Tier", name_es="Nivel")
+    new_pk = tier.pk + 1000
+
+    def name() -> str | None:
+        found = Tier.objects.filter(pk=new_pk).values_list("name_en", flat=True)
+        return next(iter(found), None)
+
+    assert kept_until_written(f"test:tier:{new_pk}", name) is None
+    Tier.objects.filter(pk=tier.pk).update(id=new_pk)
+    assert kept_until_written(f"test:tier:{new_pk}", name) == "Tier"
+
+
+def test_base_tokens_live_as_long_as_table_tokens_and_row_tokens_expire(monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        table_versions.cache,
+        "set_many",
+        lambda data, timeout=None: calls.append((set(data), timeout)),
+    )
+    table_versions.renew_keys([ORG, table_versions.base_key(ORG), table_versions.row_key(ORG, 7)])
+    name = table_versions.version_key
+    assert {timeout: keys for keys, timeout in calls} == {
+        None: {name(ORG), name(f"{ORG}@base")},
+        table_versions.ROW_TOKEN_SECONDS: {name(f"{ORG}@7")},
+    }
+
+
+def test_a_page_reading_many_rows_one_by_one_depends_on_the_table(db):
+    orgs = [
+        make_organization(f"Organización {n}") for n in range(table_versions.ROWS_PER_TABLE + 2)
+    ]
+    recording, token = table_versions.start_recording()
+    try:
+        for org in orgs:
+            Organization.objects.get(pk=org.pk)
+    finally:
+        table_versions.stop_recording(token)
+    assert ORG in recording.read
+    assert set(recording.dependencies({ORG: 1})) == {ORG}
+
+
+def test_renew_table_versions_renders_every_kept_page_again(staff_client, detail_url):
+    from django.core.management import call_command
+
+    get(staff_client, detail_url)
+    call_command("renew_table_versions", stdout=None)
+    _, queries = get(staff_client, detail_url)
+    assert queries > LOGGED_IN
