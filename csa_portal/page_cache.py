@@ -174,12 +174,13 @@ def _remember_keys(key: str, keys: tuple[str, ...]) -> None:
 
 def _lookup(key: str) -> Entry | None:
     hinted = _key_hints.get(key, ())
-    found = cache.get_many([key, *(table_versions.version_key(k) for k in hinted)])
+    names = table_versions.version_keys(hinted)
+    found = cache.get_many([key, *names])
     entry = found.get(key)
     if not isinstance(entry, Entry):
         return None
     if entry.keys == hinted:
-        now = tuple(found.get(table_versions.version_key(k)) for k in hinted)
+        now = tuple(found.get(name) for name in names)
     else:
         now = table_versions.versions_in_order(entry.keys)
         _remember_keys(key, entry.keys)

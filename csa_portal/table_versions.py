@@ -149,8 +149,15 @@ def table_of(key: str) -> str:
 
 def version_key(key: str) -> str:
     """`key`: a table, or a table's base_key or row_key."""
+    return version_keys([key])[0]
+
+
+def version_keys(keys: Iterable[str]) -> list[str]:
+    """version_key of each key. The database's name is looked up once: through Django's
+    connection proxy that costs more than building the names (a kept page checks ~15)."""
     # Per database: test databases, or two portals sharing one Redis, never mix.
-    return f"tv:{default_connection.settings_dict['NAME']}:{key}"
+    prefix = f"tv:{default_connection.settings_dict['NAME']}:"
+    return [prefix + key for key in keys]
 
 
 # A row's token is needed only while a page or value that read the row is kept; a token that
@@ -163,7 +170,10 @@ def renew_keys(keys: Iterable[str]) -> None:
     if not keys:
         return
     token = secrets.randbits(62)  # an int: Redis keeps it as is, no pickling either way
-    is_row = [("@" in k and not k.endswith("@base"), version_key(k)) for k in keys]
+    is_row = [
+        ("@" in k and not k.endswith("@base"), name)
+        for k, name in zip(keys, version_keys(keys), strict=True)
+    ]
     tables = {name: token for row, name in is_row if not row}
     rows = {name: token for row, name in is_row if row}
     # An unreachable cache drops this (csa_portal.cache): pages then expire on their own.
@@ -193,7 +203,7 @@ def current_versions(keys: Iterable[str]) -> dict[str, int | None]:
     """Each key's token (a table, base_key or row_key), None where it has none (or the cache
     is unreachable)."""
     keys = list(keys)
-    names = {version_key(k): k for k in keys}
+    names = dict(zip(version_keys(keys), keys, strict=True))
     found = cache.get_many(list(names))
     return {key: found.get(name) for name, key in names.items()}
 
