@@ -18,9 +18,10 @@ instead of `t`. A statement that changes one row by its primary key (`UPDATE "t"
 "t"."id" = %s`, as `save()` does) renews `t` and `t@<id>`; every other write to a table (any
 INSERT, DELETE, UPSERT, an UPDATE of several rows, raw SQL of another shape) renews `t` and
 `t@base`, so it reaches every page that read the table in any way. Anything not recognised
-is treated as the whole table: a shape missed costs a render, never a stale page. Tokens live in the default cache
-(Redis in production, shared by every web and worker process); a token that is missing reads
-as "changed". If the cache cannot be reached when a write happens, the renewal is lost and a
+is treated as the whole table: a shape missed costs a render, never a stale page.
+
+Tokens live in the default cache (Redis in production, shared by every web and worker
+process); a token that is missing reads as "changed". If the cache cannot be reached when a write happens, the renewal is lost and a
 page can stay stale until its entry expires (PAGE_CACHE_SECONDS): that is the bound.
 """
 
@@ -183,20 +184,23 @@ def renew_keys(keys: Iterable[str]) -> None:
         cache.set_many(rows, timeout=ROW_TOKEN_SECONDS)
 
 
+def _whole(tables: Iterable[str]) -> frozenset[str]:
+    """The tokens of tables changed in any way: every page that read them, whole or by rows."""
+    return frozenset(key for table in tables for key in (table, base_key(table)))
+
+
 def renew(tables: Iterable[str]) -> None:
-    """The tables changed in any way: every page that read them, as a whole or row by row."""
-    renew_keys(key for table in tables for key in (table, base_key(table)))
+    renew_keys(_whole(tables))
 
 
 def changed_keys(sql: str, params) -> frozenset[str]:
-    """The tokens a write renews (empty for a read)."""
+    """The tokens a write renews (empty for a read). `params` None: an executemany, whose
+    parameter sets are many rows."""
     tables = written_tables(sql)
-    if not tables:
-        return frozenset()
-    row = written_row(sql, params) if len(tables) == 1 else None
+    row = written_row(sql, params) if len(tables) == 1 and params is not None else None
     if row is not None:
         return frozenset({row[0], row_key(*row)})
-    return frozenset(key for table in tables for key in (table, base_key(table)))
+    return _whole(tables)
 
 
 def current_versions(keys: Iterable[str]) -> dict[str, int | None]:
@@ -371,7 +375,7 @@ def track_statement(execute, sql, params, many, context):
         if row is not None and not recording.note_row(*row):
             row = None
     result = execute(sql, params, many, context)
-    changed = changed_keys(sql, params) if not many else _changed_by_many(sql)
+    changed = changed_keys(sql, None if many else params)
     if recording is not None:
         read = set(read_tables(sql))
         if row is not None:
@@ -381,11 +385,6 @@ def track_statement(execute, sql, params, many, context):
     if changed:
         _note_write(context["connection"], changed)
     return result
-
-
-def _changed_by_many(sql: str) -> frozenset[str]:
-    # executemany: one statement, many parameter sets (rows); taken as the whole tables.
-    return frozenset(key for table in written_tables(sql) for key in (table, base_key(table)))
 
 
 class _PendingRenewal:
