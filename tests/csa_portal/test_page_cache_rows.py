@@ -254,6 +254,21 @@ def test_written_row(sql, params, row):
     assert written_row(sql, params) == row
 
 
+def test_a_statement_read_before_is_read_again_with_its_own_values():
+    """What a statement reads is remembered by its text (lru_cache); its values are not."""
+    select = f'SELECT {PK} FROM "organizations_organization" WHERE {PK} = %s'
+    update = f'UPDATE "organizations_organization" SET "phone" = %s WHERE {PK} = %s'
+    assert read_row(select, [7]) == (ORG, 7)
+    assert read_row(select, [8]) == (ORG, 8)
+    assert read_row(select, ["x"]) is None
+    assert read_row(select, [7, 8]) is None
+    assert written_row(update, ["1", 7]) == (ORG, 7)
+    assert written_row(update, ["1", 9]) == (ORG, 9)
+    assert written_row(update, [7]) is None
+    assert table_versions.changed_keys(update, ["1", 9]) == {ORG, f"{ORG}@9"}
+    assert table_versions.changed_keys(update, None) == {ORG, f"{ORG}@base"}
+
+
 def test_only_a_one_row_update_spares_the_other_rows():
     update = f'UPDATE "organizations_organization" SET "phone" = %s WHERE {PK} = %s'
     assert table_versions.changed_keys(update, ["1", 7]) == {ORG, f"{ORG}@7"}
