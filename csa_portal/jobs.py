@@ -41,6 +41,10 @@ class JobKind:
     name: str
     label: object  # a lazy translated string
     handler: Callable[[Job, Reporter], dict]
+    # The permission (without an object) that starting such a job takes: whoever asked for a
+    # job must still hold it to follow the job, download its result or retry it, so a person
+    # who loses the role loses the jobs started with it (csa_portal.access.get_job_for_user).
+    permission: str
     # Optional template that describes a finished job's result (it gets `job` in its context).
     result_template: str = ""
 
@@ -49,9 +53,20 @@ _KINDS: dict[str, JobKind] = {}
 
 
 def register_job_kind(
-    *, name: str, label, handler: Callable[[Job, Reporter], dict], result_template: str = ""
+    *,
+    name: str,
+    label,
+    handler: Callable[[Job, Reporter], dict],
+    permission: str,
+    result_template: str = "",
 ) -> None:
-    _KINDS[name] = JobKind(name=name, label=label, handler=handler, result_template=result_template)
+    _KINDS[name] = JobKind(
+        name=name,
+        label=label,
+        handler=handler,
+        permission=permission,
+        result_template=result_template,
+    )
 
 
 def job_kind(name: str) -> JobKind | None:

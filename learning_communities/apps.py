@@ -51,18 +51,22 @@ class LearningCommunitiesConfig(AppConfig):
             name=NETWORK_JOB,
             label=_("Local-system network"),
             handler=jobs.run_network,
+            # Started by managers of a community or of the program: both are program staff.
+            permission="learning_communities.manage_community",
             result_template="learning_communities/jobs/network_result.html",
         )
         register_job_kind(
             name=COMMUNITY_REPORT_JOB,
             label=_("Community report"),
             handler=jobs.run_community_report,
+            permission="learning_communities.view_reports",
             result_template="learning_communities/jobs/report_result.html",
         )
         register_job_kind(
             name=PROGRAM_REPORT_JOB,
             label=_("Program results report"),
             handler=jobs.run_program_report,
+            permission="learning_communities.view_reports",
             result_template="learning_communities/jobs/report_result.html",
         )
         panels.register()

@@ -16,18 +16,21 @@ class OrganizationsConfig(AppConfig):
             name="organizations.import",
             label=_("Organization import"),
             handler=jobs.run_import,
+            permission="organizations.manage_directory",
             result_template="organizations/jobs/import_result.html",
         )
         register_job_kind(
             name="organizations.export",
             label=_("Organization export"),
             handler=jobs.run_export,
+            permission="organizations.manage_directory",
             result_template="organizations/jobs/export_result.html",
         )
         register_job_kind(
             name="organizations.recompute_scores",
             label=_("Recompute all capacity scores"),
             handler=jobs.run_recompute_scores,
+            permission="organizations.manage_directory",
             result_template="organizations/jobs/recompute_result.html",
         )
         panels.register()

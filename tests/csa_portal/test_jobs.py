@@ -17,9 +17,11 @@ from csa_portal.jobs import (
     run_job,
     start_job,
 )
-from csa_portal.models import Job, User
+from csa_portal.models import Job, ProgramRole, User
 
 KIND = "tests.recorder"
+# Staff hold it (the test jobs are started by staff, as the real kinds are).
+PERMISSION = "organizations.manage_directory"
 
 
 class Recorder:
@@ -41,7 +43,7 @@ class Recorder:
 @pytest.fixture
 def recorder(monkeypatch) -> Recorder:
     handler = Recorder()
-    monkeypatch.setitem(jobs._KINDS, KIND, JobKind(name=KIND, label="Test job", handler=handler))
+    monkeypatch.setitem(jobs._KINDS, KIND, JobKind(name=KIND, label="Test job", handler=handler, permission=PERMISSION))
     return handler
 
 
@@ -333,6 +335,30 @@ def test_download_without_a_file_of_this_job_is_404(cast, recorder, client_for, 
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("view", ["job_detail", "job_progress", "job_download", "job_retry"])
+def test_whoever_lost_the_role_loses_the_jobs_started_with_it(cast, recorder, client_for, view):
+    """A staff member whose role was removed must not keep a program-wide export (403: they
+    asked for the job, so it is no secret to them that it exists)."""
+    job = make_job(cast.staff, status=Job.Status.FAILED, result_file="report.csv")
+    (job_files_dir(job) / "report.csv").write_bytes(b"a,b\r\n")
+    client = client_for(cast.staff)
+    send = client.post if view == "job_retry" else client.get
+    assert send(reverse(view, args=[job.pk])).status_code in (200, 302)
+
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED)  # as before a retry
+    User.objects.filter(pk=cast.staff.pk).update(program_role=ProgramRole.NONE)
+
+    assert send(reverse(view, args=[job.pk])).status_code == 403
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED  # not queued again
+
+
+def test_a_job_of_a_kind_no_longer_known_is_for_admins_only(cast, client_for):
+    job = Job.objects.create(kind="tests.gone", created_by=cast.staff)
+    assert client_for(cast.staff).get(reverse("job_detail", args=[job.pk])).status_code == 403
+    assert client_for(cast.admin).get(reverse("job_detail", args=[job.pk])).status_code == 200
+
+
 def test_a_malformed_job_id_is_404_not_500(cast, client_for):
     # The URL converter only accepts UUIDs; anything else never reaches the view.
     response = client_for(cast.staff).get("/jobs/not-a-uuid/")
@@ -352,7 +378,7 @@ def test_a_run_stamps_its_heartbeat_when_it_starts_and_at_every_report(cast, mon
         beats.append(Job.objects.get(pk=job.pk).heartbeat_at)
         return {}
 
-    monkeypatch.setitem(jobs._KINDS, KIND, JobKind(name=KIND, label="Test", handler=handler))
+    monkeypatch.setitem(jobs._KINDS, KIND, JobKind(name=KIND, label="Test", handler=handler, permission=PERMISSION))
     job = make_job(cast.staff)
 
     run_job(str(job.pk))
@@ -422,7 +448,7 @@ def test_a_run_presumed_dead_cannot_write_over_the_run_that_took_over(
             went_on.append(True)
         return {"from": "the stalled run"}
 
-    monkeypatch.setitem(jobs._KINDS, KIND, JobKind(name=KIND, label="Test", handler=handler))
+    monkeypatch.setitem(jobs._KINDS, KIND, JobKind(name=KIND, label="Test", handler=handler, permission=PERMISSION))
     job = make_job(cast.staff)
 
     run_job(str(job.pk))
@@ -456,7 +482,7 @@ def test_a_job_runs_in_the_language_of_whoever_asked(
         report(50, translation.gettext("Writing organizations"))
         raise JobError(translation.gettext("This kind of job is no longer available."))
 
-    monkeypatch.setitem(jobs._KINDS, KIND, JobKind(name=KIND, label="Test", handler=handler))
+    monkeypatch.setitem(jobs._KINDS, KIND, JobKind(name=KIND, label="Test", handler=handler, permission=PERMISSION))
     creator = None
     if creator_language:
         creator = cast.staff
