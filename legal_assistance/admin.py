@@ -15,6 +15,7 @@ from .models import (
     Milestone,
     OrganizationCompliance,
 )
+from .services.cases import record_access
 
 
 class PracticeAreaInline(admin.TabularInline):
@@ -81,8 +82,24 @@ class MilestoneInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class LogsConfidentialViews(admin.ModelAdmin):
+    """An admin page of one object that shows a case's confidential details (its need, hours,
+    a document): every view is logged as the case page's are (ConfidentialAccess)."""
+
+    def case_and_document(self, obj) -> tuple[LegalCase, CaseDocument | None]:
+        raise NotImplementedError
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.method == "GET":
+            case, document = self.case_and_document(obj)
+            what = ConfidentialAccess.What.DOCUMENT if document else ConfidentialAccess.What.CASE
+            record_access(case=case, user=request.user, what=what, document=document)
+        return obj
+
+
 @admin.register(LegalCase)
-class LegalCaseAdmin(admin.ModelAdmin):
+class LegalCaseAdmin(LogsConfidentialViews):
     """Cases are made and moved by the workflow; the admin can correct dates and the outcome."""
 
     list_display = ["__str__", "organization", "area", "status", "firm", "opened_on"]
@@ -96,9 +113,12 @@ class LegalCaseAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def case_and_document(self, obj):
+        return obj, None
+
 
 @admin.register(HoursEntry)
-class HoursEntryAdmin(admin.ModelAdmin):
+class HoursEntryAdmin(LogsConfidentialViews):
     list_display = ["case", "lawyer", "firm", "worked_on", "hours", "hourly_rate"]
     list_filter = ["firm"]
     search_fields = ["description", "lawyer__user__email"]
@@ -107,15 +127,21 @@ class HoursEntryAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def case_and_document(self, obj):
+        return obj.case, None
+
 
 @admin.register(CaseDocument)
-class CaseDocumentAdmin(admin.ModelAdmin):
+class CaseDocumentAdmin(LogsConfidentialViews):
     list_display = ["original_name", "case", "uploaded_by", "uploaded_at", "size"]
     search_fields = ["original_name", "description"]
     readonly_fields = ["case", "uploaded_by", "stored_name", "original_name", "size", "uploaded_at"]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def case_and_document(self, obj):
+        return obj.case, obj
 
 
 @admin.register(ComplianceItem)

@@ -7,6 +7,8 @@ organization's members. Nothing (404): everyone else, e.g. another firm's lawyer
 firm's and the coordinators' working notes: leaders see the messages, not the notes.
 """
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -171,6 +173,41 @@ def test_document_downloads_are_checked_and_logged(cast, network, secret_case, c
     }
     logged = ConfidentialAccess.objects.filter(what="document")
     assert logged.count() == 4 and {a.document_id for a in logged} == {document.pk}
+
+
+def test_the_admin_pages_of_a_case_its_hours_and_documents_are_logged(
+    cast, network, secret_case, client_for
+):
+    """The admin shows the need, the hours and the document: each view of them is logged as
+    the case page's are; the lists and a POST log nothing more."""
+    from legal_assistance.services.cases import log_hours
+
+    entry = log_hours(
+        case=secret_case,
+        lawyer=network.lawyer,
+        worked_on=secret_case.opened_on,
+        hours=Decimal(2),
+        description="Revisión",
+    )
+    document = secret_case.documents.get()
+    admin = client_for(cast.admin)
+    pages = {
+        "case": reverse("admin:legal_assistance_legalcase_change", args=[secret_case.pk]),
+        "hours": reverse("admin:legal_assistance_hoursentry_change", args=[entry.pk]),
+        "document": reverse("admin:legal_assistance_casedocument_change", args=[document.pk]),
+    }
+    ConfidentialAccess.objects.all().delete()
+
+    case_page = admin.get(pages["case"])
+    assert case_page.status_code == 200 and NEED in case_page.text
+    assert admin.get(pages["hours"]).status_code == 200
+    assert admin.get(pages["document"]).status_code == 200
+    assert admin.get(reverse("admin:legal_assistance_legalcase_changelist")).status_code == 200
+
+    logged = list(ConfidentialAccess.objects.order_by("id").values_list("what", "document_id"))
+    assert logged == [("case", None), ("case", None), ("document", document.pk)]
+    assert {a.user_id for a in ConfidentialAccess.objects.all()} == {cast.admin.pk}
+    assert {a.case_id for a in ConfidentialAccess.objects.all()} == {secret_case.pk}
 
 
 def test_a_document_of_another_case_is_not_found_through_this_case(
