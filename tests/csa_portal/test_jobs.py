@@ -43,7 +43,11 @@ class Recorder:
 @pytest.fixture
 def recorder(monkeypatch) -> Recorder:
     handler = Recorder()
-    monkeypatch.setitem(jobs._KINDS, KIND, JobKind(name=KIND, label="Test job", handler=handler, permission=PERMISSION))
+    monkeypatch.setitem(
+        jobs._KINDS,
+        KIND,
+        JobKind(name=KIND, label="Test job", handler=handler, permission=PERMISSION),
+    )
     return handler
 
 
@@ -378,7 +382,9 @@ def test_a_run_stamps_its_heartbeat_when_it_starts_and_at_every_report(cast, mon
         beats.append(Job.objects.get(pk=job.pk).heartbeat_at)
         return {}
 
-    monkeypatch.setitem(jobs._KINDS, KIND, JobKind(name=KIND, label="Test", handler=handler, permission=PERMISSION))
+    monkeypatch.setitem(
+        jobs._KINDS, KIND, JobKind(name=KIND, label="Test", handler=handler, permission=PERMISSION)
+    )
     job = make_job(cast.staff)
 
     run_job(str(job.pk))
@@ -448,7 +454,9 @@ def test_a_run_presumed_dead_cannot_write_over_the_run_that_took_over(
             went_on.append(True)
         return {"from": "the stalled run"}
 
-    monkeypatch.setitem(jobs._KINDS, KIND, JobKind(name=KIND, label="Test", handler=handler, permission=PERMISSION))
+    monkeypatch.setitem(
+        jobs._KINDS, KIND, JobKind(name=KIND, label="Test", handler=handler, permission=PERMISSION)
+    )
     job = make_job(cast.staff)
 
     run_job(str(job.pk))
@@ -482,7 +490,9 @@ def test_a_job_runs_in_the_language_of_whoever_asked(
         report(50, translation.gettext("Writing organizations"))
         raise JobError(translation.gettext("This kind of job is no longer available."))
 
-    monkeypatch.setitem(jobs._KINDS, KIND, JobKind(name=KIND, label="Test", handler=handler, permission=PERMISSION))
+    monkeypatch.setitem(
+        jobs._KINDS, KIND, JobKind(name=KIND, label="Test", handler=handler, permission=PERMISSION)
+    )
     creator = None
     if creator_language:
         creator = cast.staff
