@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
@@ -134,7 +135,9 @@ def ensure_report_pdf(*, report: Report) -> str:
             remove_report_file(token)
             raise Report.DoesNotExist
         if current.pdf_file and report_path(current.pdf_file) is not None:
-            transaction.on_commit(lambda: remove_report_file(token))
+            # Bound now: `token` is the kept file's name below (a lambda reading it on commit
+            # removed the kept PDF, and this download answered 404).
+            transaction.on_commit(partial(remove_report_file, token))
             token = current.pdf_file
         else:
             Report.objects.filter(pk=report.pk).update(pdf_file=token)

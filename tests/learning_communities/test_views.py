@@ -29,6 +29,7 @@ from learning_communities.models import (
 from learning_communities.services import (
     add_facilitator,
     compute_network_snapshot,
+    ensure_report_pdf,
     propose_agenda_item,
     share_resource,
 )
@@ -416,6 +417,17 @@ def test_staff_build_a_community_report_and_download_it(
     assert b"".join(again.streaming_content).startswith(b"%PDF")
     report.refresh_from_db()
     assert report.pdf_file == kept
+
+    # A second first download that drew its own PDF meanwhile (its report read before the
+    # first recorded one) answers with the kept file, and removes only its own.
+    folder = report_path(kept).parent
+    files_before = set(folder.iterdir())
+    stale = Report.objects.get(pk=report.pk)
+    stale.pdf_file = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ensure_report_pdf(report=stale) == kept
+    assert report_path(kept) is not None
+    assert set(folder.iterdir()) == files_before
 
     assert "Ana Directora (Red de Prueba por la Paz)" in text(page)
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
