@@ -104,6 +104,17 @@ def _person_row(request) -> tuple[str, str]:
     return table_versions.row_key(table, request.user.pk), table_versions.base_key(table)
 
 
+def _person_unchanged(request) -> bool:
+    """Whether the person's row still holds what the authentication middleware loaded, now
+    that its version has been read. The person was loaded before: a change in between (a role
+    removed) would otherwise keep a page rendered for the old role under the new row's
+    version, and serve it to the person who lost the role. One statement a rendered page."""
+    user_model = get_user_model()
+    fields = [field.attname for field in user_model._meta.concrete_fields]
+    rows = user_model._default_manager.filter(pk=request.user.pk).order_by().values_list(*fields)
+    return next(iter(rows), None) == tuple(getattr(request.user, name) for name in fields)
+
+
 def _has_pending_messages(request) -> bool:
     # Messages wait in a cookie (or the session when large) until a page shows them.
     return "messages" in request.COOKIES or "_messages" in request.session
@@ -235,6 +246,8 @@ class PageCacheMiddleware:
         # page renders then makes the kept page stale at once.
         person = _person_row(request)
         versions = table_versions.snapshot_versions(extra=person)
+        if not _person_unchanged(request):
+            return None  # rendered for this request only
         recording, token = table_versions.start_recording()
         recording.rows.update({key: versions[key] for key in person})
         request._page_cache = _Rendering(

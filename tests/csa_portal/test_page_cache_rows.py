@@ -121,6 +121,28 @@ def test_someone_else_logging_in_keeps_the_page(cast, staff_client):
     assert queries == LOGGED_IN
 
 
+def test_a_role_removed_while_the_page_starts_is_not_kept_for_the_old_role(
+    cast, staff_client, monkeypatch
+):
+    """The person is loaded before the page cache reads their row's version: a role removed
+    in between must not leave a page rendered for the old role under the new version."""
+    from csa_portal import page_cache
+    from csa_portal.models import ProgramRole, User
+
+    url = reverse("organizations:detail", args=[cast.other_org.pk])
+    snapshot = table_versions.snapshot_versions
+
+    def remove_the_role_first(*args, **kwargs):
+        monkeypatch.setattr(page_cache.table_versions, "snapshot_versions", snapshot)
+        User.objects.filter(pk=cast.staff.pk).update(program_role=ProgramRole.NONE)
+        return snapshot(*args, **kwargs)
+
+    monkeypatch.setattr(page_cache.table_versions, "snapshot_versions", remove_the_role_first)
+    get(staff_client, url)  # rendered for the role the request started with
+
+    assert staff_client.get(url).status_code == 404
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_value_kept_from_one_row_follows_that_row():
     cache.clear()

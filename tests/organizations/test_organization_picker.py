@@ -82,7 +82,9 @@ def test_an_unknown_organization_is_refused_next_to_its_field(cast):
     assert "first" in form.errors
 
 
-def test_staff_search_returns_the_first_matches_in_fixed_queries(cast, many, client_for):
+def test_staff_search_returns_the_first_matches_in_fixed_queries(
+    cast, many, client_for, page_cache_off
+):
     client = client_for(cast.staff)
     url = reverse("organizations:options")
 

@@ -374,7 +374,9 @@ def measure(client, url: str, grow: Callable[[int, int], None], params=None) -> 
     return small, large
 
 
-def test_the_capacity_list_runs_a_fixed_number_of_queries(cast, client_for, fast_password_hashing):
+def test_the_capacity_list_runs_a_fixed_number_of_queries(
+    cast, client_for, fast_password_hashing, page_cache_off
+):
     tiny = make_framework()
     leader = make_user("lider-multiple@test.mx")
 
@@ -401,7 +403,7 @@ def test_the_capacity_list_runs_a_fixed_number_of_queries(cast, client_for, fast
 
 
 @pytest.mark.parametrize("persona", ["staff", "leader"])
-def test_the_scores_page_runs_a_fixed_number_of_queries(cast, client_for, persona):
+def test_the_scores_page_runs_a_fixed_number_of_queries(cast, client_for, persona, page_cache_off):
     tiny = make_framework()
     set_tier(cast.org, 1)
 
