@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.template.defaultfilters import floatformat
 from django.utils import formats, timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -223,7 +224,9 @@ def _shown(field, value: Any) -> str:
         if kind == "DateTimeField":
             moment = timezone.localtime(datetime.fromisoformat(value))
             return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
-    except (TypeError, ValueError):
+        if kind == "DecimalField":  # amounts grouped as on every page: 212,400.00
+            return floatformat(Decimal(value), f"{field.decimal_places}g")
+    except (TypeError, ValueError, ArithmeticError):
         pass
     return str(value)
 

@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .geo import MexicanState
 from .models import Organization, ParticipationStatus, Sector, ThematicArea, Tier
@@ -15,15 +16,25 @@ SORTABLE = {
 }
 
 
+# What a filter left empty means, instead of "---------".
+ANY = pgettext_lazy("a filter left empty", "All")
+
+
 class OrganizationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    tier = django_filters.ModelChoiceFilter(label=_("Tier"), queryset=Tier.objects.all())
-    state = django_filters.ChoiceFilter(label=_("State"), choices=MexicanState.choices)
-    sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Sector.choices)
-    theme = django_filters.ModelChoiceFilter(
-        label=_("Theme"), queryset=ThematicArea.objects.all(), method="by_theme"
+    tier = django_filters.ModelChoiceFilter(
+        label=_("Tier"), queryset=Tier.objects.all(), empty_label=ANY
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=ParticipationStatus.choices)
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=MexicanState.choices, empty_label=ANY
+    )
+    sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Sector.choices, empty_label=ANY)
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"), queryset=ThematicArea.objects.all(), method="by_theme", empty_label=ANY
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ParticipationStatus.choices, empty_label=ANY
+    )
 
     class Meta:
         model = Organization

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organizations.models import Action, Organization, ThematicArea
 
@@ -72,7 +73,7 @@ class GrantApplication(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         RETURNED = "returned", _("Returned for changes")
         AWARDED = "awarded", _("Awarded")
-        DECLINED = "declined", _("Declined")
+        DECLINED = "declined", pgettext_lazy("grant application", "Declined")
 
     # The CSO may change its application only in these states.
     EDITABLE = (Status.DRAFT, Status.RETURNED)

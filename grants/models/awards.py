@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organizations.models import Organization
 
@@ -163,7 +164,8 @@ class GrantReport(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
-        SUBMITTED = "submitted", _("Submitted")
+        # An informe: its own gender in Spanish (an application's "Submitted" is "Enviada").
+        SUBMITTED = "submitted", pgettext_lazy("grant report", "Submitted")
         ACCEPTED = "accepted", _("Accepted")
         RETURNED = "returned", _("Returned")
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organizations.models import Action, Organization
 
@@ -20,7 +21,7 @@ class CaseStatus(models.TextChoices):
     MATCHED = "matched", _("Matched, awaiting the firm")
     IN_PROGRESS = "in_progress", _("In progress")
     RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("legal case", "Closed")
 
 
 OPEN_STATUSES = (

@@ -83,7 +83,7 @@ def test_leader_requests_coordinator_matches_lawyer_confirms_and_logs_hours(
     hours.get_by_label("What was done").fill("Revisión de las declaraciones")
     hours.get_by_role("button", name="Log the hours").click()
     expect(page.get_by_role("status").first).to_have_text("The hours were logged.")
-    expect(page.get_by_test_id("hours-total")).to_have_text("2.50 hours, worth MXN 5,000.00")
+    expect(page.get_by_test_id("hours-total")).to_have_text("2.50 hours, worth 5,000.00 MXN")
 
     # A second entry that would make the day longer than 24 hours is refused.
     hours.get_by_label("Date").fill(TODAY.isoformat())

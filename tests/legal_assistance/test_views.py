@@ -185,7 +185,7 @@ def test_the_lawyer_confirms_no_conflict_and_logs_hours(cast, network, client_fo
     assert 'data-testid="respond-form"' in page
     assert case.status == CaseStatus.IN_PROGRESS
     assert "The hours were logged." in logged.content.decode()
-    assert "2.50 hours, worth MXN 5,000.00" in logged.content.decode()
+    assert "2.50 hours, worth 5,000.00 MXN" in logged.content.decode()
 
 
 def test_a_conflict_sends_the_lawyer_back_to_the_firms_list(cast, network, client_for):
