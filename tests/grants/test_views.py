@@ -10,6 +10,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from grants.models import Grant, GrantApplication, GrantReport, Tranche
 from tests.grants.helpers import awarded, draft, reviewed, submitted
@@ -491,3 +492,17 @@ def test_the_staff_queue_lists_submitted_applications(cast, client_for):
     assert waiting.title in html and "Borrador oculto" not in html
     assert client_for(cast.leader).get(url("queue")).status_code == 403
     assert Tranche.objects.count() == 0
+
+
+def test_an_application_says_who_submitted_it_and_when_or_only_when(cast, client_for):
+    application = submitted(cast.org, cast.leader)
+    client = client_for(cast.staff)
+    when = timezone.localtime(application.submitted_at).strftime("%d/%m/%Y")
+    assert (
+        f"Enviada por {cast.leader} el {when}." in client.get(url("application", application)).text
+    )
+
+    # The person who submitted it was removed since (the history keeps their name).
+    GrantApplication.objects.filter(pk=application.pk).update(submitted_by=None)
+    page = client.get(url("application", application)).text
+    assert f"Enviada el {when}." in page and "Enviada por" not in page
