@@ -36,6 +36,32 @@ def register_nav_item(
     )
 
 
+def kept_in_session(key: str, question: Callable, *, staff: bool) -> tuple[Callable, Callable]:
+    """A menu item's check for a question about the person that costs a query (do they belong
+    to an organization? are they a pro bono lawyer?), so that no page pays it: returns
+    (visible, remember). Staff get `staff` with no query. For others `remember`, connected to
+    user_logged_in, keeps the answer in the session at login; a session from before pays one
+    query on its first page. A display cache only: someone whose answer changes while logged
+    in sees the menu change after their next login (the pages themselves check access)."""
+
+    def remember(sender, request, user, **kwargs) -> None:
+        if not user.is_program_staff and hasattr(request, "session"):
+            request.session[key] = question(user)
+
+    def visible(user, request) -> bool:
+        if user.is_program_staff:
+            return staff
+        session = getattr(request, "session", None)
+        if session is not None and key in session:
+            return bool(session[key])
+        answer = question(user)
+        if session is not None:
+            session[key] = answer
+        return answer
+
+    return visible, remember
+
+
 def main_menu(request: HttpRequest) -> dict:
     """Context processor: the menu entries this user may open, in order."""
     user = getattr(request, "user", None)

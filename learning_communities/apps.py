@@ -11,29 +11,6 @@ def _belongs_to_an_organization(user) -> bool:
     return Membership.objects.active().filter(user=user).exists()
 
 
-def remember_menu(sender, request, user, **kwargs) -> None:
-    """At login, keep in the session whether the user belongs to an organization, so no page
-    pays a query to decide the menu (a login-time cache for display, not domain flow)."""
-    if not user.is_program_staff and hasattr(request, "session"):
-        request.session[MENU_SESSION_KEY] = _belongs_to_an_organization(user)
-
-
-def menu_visible(user, request) -> bool:
-    """Staff: yes, no query. Others: the answer kept in the session at login (a session from
-    before this check pays one query on its first page). Someone who joins an organization
-    while logged in sees the item after their next login; someone who leaves keeps an item
-    that leads to an empty list until then."""
-    if user.is_program_staff:
-        return True
-    session = getattr(request, "session", None)
-    if session is not None and MENU_SESSION_KEY in session:
-        return bool(session[MENU_SESSION_KEY])
-    belongs = _belongs_to_an_organization(user)
-    if session is not None:
-        session[MENU_SESSION_KEY] = belongs
-    return belongs
-
-
 class LearningCommunitiesConfig(AppConfig):
     name = "learning_communities"
     verbose_name = _("Learning Communities")
@@ -41,7 +18,7 @@ class LearningCommunitiesConfig(AppConfig):
     def ready(self) -> None:
         from csa_portal.demo import register_demo_step
         from csa_portal.jobs import register_job_kind
-        from csa_portal.navigation import register_nav_item
+        from csa_portal.navigation import kept_in_session, register_nav_item
         from csa_portal.scale import register_scale_step
 
         from . import demo, jobs, panels, rules, scale  # noqa: F401 - rules registers permissions
@@ -75,14 +52,19 @@ class LearningCommunitiesConfig(AppConfig):
         privacy.register()
         # Program staff, and people who belong to an organization (they may take part in
         # communities); not lawyers or other logins, who would only find an empty list.
+        visible, remember = kept_in_session(
+            MENU_SESSION_KEY, _belongs_to_an_organization, staff=True
+        )
         register_nav_item(
             name="learning_communities",
             label=_("Communities"),
             url_name="learning_communities:list",
             order=30,
-            visible=menu_visible,
+            visible=visible,
             with_request=True,
         )
-        user_logged_in.connect(remember_menu, dispatch_uid="learning_communities.remember_menu")
+        user_logged_in.connect(
+            remember, weak=False, dispatch_uid="learning_communities.remember_menu"
+        )
         register_demo_step(order=50, name="learning communities", build=demo.build)
         register_scale_step(order=50, name="learning communities", build=scale.build)

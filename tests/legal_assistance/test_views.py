@@ -387,3 +387,23 @@ def test_my_cases_lists_the_firms_cases_with_hours(cast, network, working, clien
 
     assert working.reference in html and "3.00" in html
     assert other.reference not in html
+
+
+def test_a_lawyer_finds_their_firms_cases_in_the_menu(cast, network, client_for):
+    """The item is for active lawyers only; the answer is kept in the session at login, so
+    pages pay no query for it (staff none at all)."""
+    from legal_assistance.apps import LAWYER_MENU_SESSION_KEY
+
+    home = reverse("home")
+    item = 'data-nav="my_cases"'
+    lawyer = client_for(cast.lawyer)
+    assert lawyer.session[LAWYER_MENU_SESSION_KEY] is True
+    assert item in lawyer.get(home).content.decode()
+    assert item not in client_for(cast.leader).get(home).content.decode()
+    staff = client_for(cast.staff)
+    assert LAWYER_MENU_SESSION_KEY not in staff.session
+    assert item not in staff.get(home).content.decode()
+
+    network.lawyer.is_active = False
+    network.lawyer.save()
+    assert client_for(cast.lawyer).session[LAWYER_MENU_SESSION_KEY] is False
