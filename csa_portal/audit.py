@@ -25,6 +25,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .models import AuditEntry, User
+from .templatetags.formatting import isodate
 
 Action = AuditEntry.Action
 MAX_LABEL = 200
@@ -220,7 +221,7 @@ def _shown(field, value: Any) -> str:
     kind = field.get_internal_type()
     try:
         if kind == "DateField":
-            return formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+            return isodate(value)
         if kind == "DateTimeField":
             moment = timezone.localtime(datetime.fromisoformat(value))
             return formats.date_format(moment, "SHORT_DATETIME_FORMAT")

@@ -45,13 +45,15 @@ class ModelBackend(backends.ModelBackend):
             pk = get_user_model()._meta.pk.to_python(user_id)
         except ValidationError:  # a session with a mangled id: nobody
             return None
-        user = _read_with_session(pk)
+        user = _read_with_session(pk) or read_person(pk)
         if user is None:
-            found = list(get_user_model()._default_manager.raw(_user_by_id_sql(), [pk]))
-            if not found:
-                return None
-            user = found[0]
+            return None
         return user if self.user_can_authenticate(user) else None
+
+
+def read_person(pk):
+    """The person with this id, read with one plain statement (None if there is none)."""
+    return next(iter(get_user_model()._default_manager.raw(_user_by_id_sql(), [pk])), None)
 
 
 def _read_with_session(pk):

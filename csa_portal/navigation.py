@@ -6,6 +6,7 @@ csa_portal renders the menu without importing the apps that own the pages.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.signals import user_logged_in
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -36,30 +37,36 @@ def register_nav_item(
     )
 
 
-def kept_in_session(key: str, question: Callable, *, staff: bool) -> tuple[Callable, Callable]:
-    """A menu item's check for a question about the person that costs a query (do they belong
-    to an organization? are they a pro bono lawyer?), so that no page pays it: returns
-    (visible, remember). Staff get `staff` with no query. For others `remember`, connected to
-    user_logged_in, keeps the answer in the session at login; a session from before pays one
-    query on its first page. A display cache only: someone whose answer changes while logged
-    in sees the menu change after their next login (the pages themselves check access)."""
+def register_nav_item_answered_at_login(
+    *, name: str, label, url_name: str, order: int, session_key: str, question, staff: bool
+) -> None:
+    """A menu item shown to whom `question(user)` answers yes, a question that costs a query
+    (do they belong to an organization? are they a pro bono lawyer?), so that no page pays it.
+    Staff get `staff` with no query. For others the answer is kept in the session at login; a
+    session from before pays one query on its first page. A display cache only: someone whose
+    answer changes while logged in sees the menu change after their next login (the pages
+    themselves check access)."""
 
     def remember(sender, request, user, **kwargs) -> None:
         if not user.is_program_staff and hasattr(request, "session"):
-            request.session[key] = question(user)
+            request.session[session_key] = question(user)
 
     def visible(user, request) -> bool:
         if user.is_program_staff:
             return staff
         session = getattr(request, "session", None)
-        if session is not None and key in session:
-            return bool(session[key])
+        if session is not None and session_key in session:
+            return bool(session[session_key])
         answer = question(user)
         if session is not None:
-            session[key] = answer
+            session[session_key] = answer
         return answer
 
-    return visible, remember
+    register_nav_item(
+        name=name, label=label, url_name=url_name, order=order, visible=visible, with_request=True
+    )
+    # weak=False: `remember` is a closure that nothing else keeps alive.
+    user_logged_in.connect(remember, weak=False, dispatch_uid=f"{name}.remember_menu")
 
 
 def main_menu(request: HttpRequest) -> dict:

@@ -42,6 +42,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from . import table_versions
+from .auth_backends import read_person
 
 
 def page_cache_exempt(view):
@@ -109,10 +110,11 @@ def _person_unchanged(request) -> bool:
     that its version has been read. The person was loaded before: a change in between (a role
     removed) would otherwise keep a page rendered for the old role under the new row's
     version, and serve it to the person who lost the role. One statement a rendered page."""
-    user_model = get_user_model()
-    fields = [field.attname for field in user_model._meta.concrete_fields]
-    rows = user_model._default_manager.filter(pk=request.user.pk).order_by().values_list(*fields)
-    return next(iter(rows), None) == tuple(getattr(request.user, name) for name in fields)
+    now = read_person(request.user.pk)
+    fields = [field.attname for field in get_user_model()._meta.concrete_fields]
+    return now is not None and all(
+        getattr(now, name) == getattr(request.user, name) for name in fields
+    )
 
 
 def _has_pending_messages(request) -> bool:

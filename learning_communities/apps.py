@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 
 MENU_SESSION_KEY = "lc_menu"
@@ -18,7 +17,7 @@ class LearningCommunitiesConfig(AppConfig):
     def ready(self) -> None:
         from csa_portal.demo import register_demo_step
         from csa_portal.jobs import register_job_kind
-        from csa_portal.navigation import kept_in_session, register_nav_item
+        from csa_portal.navigation import register_nav_item_answered_at_login
         from csa_portal.scale import register_scale_step
 
         from . import demo, jobs, panels, rules, scale  # noqa: F401 - rules registers permissions
@@ -52,19 +51,14 @@ class LearningCommunitiesConfig(AppConfig):
         privacy.register()
         # Program staff, and people who belong to an organization (they may take part in
         # communities); not lawyers or other logins, who would only find an empty list.
-        visible, remember = kept_in_session(
-            MENU_SESSION_KEY, _belongs_to_an_organization, staff=True
-        )
-        register_nav_item(
+        register_nav_item_answered_at_login(
             name="learning_communities",
             label=_("Communities"),
             url_name="learning_communities:list",
             order=30,
-            visible=visible,
-            with_request=True,
-        )
-        user_logged_in.connect(
-            remember, weak=False, dispatch_uid="learning_communities.remember_menu"
+            session_key=MENU_SESSION_KEY,
+            question=_belongs_to_an_organization,
+            staff=True,
         )
         register_demo_step(order=50, name="learning communities", build=demo.build)
         register_scale_step(order=50, name="learning communities", build=scale.build)

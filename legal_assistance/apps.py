@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,7 +8,7 @@ class LegalAssistanceConfig(AppConfig):
 
     def ready(self) -> None:
         from csa_portal.demo import register_demo_step
-        from csa_portal.navigation import kept_in_session, register_nav_item
+        from csa_portal.navigation import register_nav_item, register_nav_item_answered_at_login
         from csa_portal.scale import register_scale_step
         from csa_portal.security import register_two_factor_role
         from organizations.action_support import register_action_support
@@ -41,16 +40,15 @@ class LegalAssistanceConfig(AppConfig):
             visible=lambda user: user.is_program_staff and not user.is_legal_coordinator,
         )
         # A pro bono lawyer's own list (before, reachable only from their home page).
-        visible, remember = kept_in_session(LAWYER_MENU_SESSION_KEY, _is_lawyer, staff=False)
-        register_nav_item(
+        register_nav_item_answered_at_login(
             name="my_cases",
             label=_("My firm's cases"),
             url_name="legal_assistance:my_cases",
             order=40,
-            visible=visible,
-            with_request=True,
+            session_key=LAWYER_MENU_SESSION_KEY,
+            question=_is_active_lawyer,
+            staff=False,
         )
-        user_logged_in.connect(remember, weak=False, dispatch_uid="legal_assistance.remember_menu")
         register_scale_step(order=40, name="legal assistance", build=scale.build)
         register_scale_step(order=45, name="legal compliance", build=scale.build_compliance)
 
@@ -58,8 +56,9 @@ class LegalAssistanceConfig(AppConfig):
 LAWYER_MENU_SESSION_KEY = "legal_lawyer_menu"
 
 
-def _is_lawyer(user) -> bool:
-    """An active lawyer of an active firm: the one whose list of cases has something."""
+def _is_active_lawyer(user) -> bool:
+    """An active lawyer of an active firm, whose list of cases has something (is_lawyer, for
+    the second factor, counts inactive lawyers too)."""
     from .access import lawyer_for
 
     return lawyer_for(user) is not None
